@@ -1,0 +1,81 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { configureTransformersRuntime, loadModelConfig, ModelManager } from '@mlrpc/models';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Env } from './env.js';
+import { createLogger } from './logger.js';
+import { serverVersion } from './server-version.js';
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  port: number;
+  models: ModelManager;
+  logger: Logger;
+  /** Resolves once the task default models have loaded (or failed). */
+  warmUp: Promise<void>;
+  /** Graceful stop: readiness fails, new connections are refused, in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+/** Starts the whole server from parsed settings; used by main.ts and by the end-to-end tests. */
+export async function startServer(env: Env, logger: Logger = createLogger(env)): Promise<RunningServer> {
+  configureTransformersRuntime({
+    modelsDir: env.MODELS_DIR,
+    cacheDir: env.MODELS_CACHE_DIR,
+    offline: env.MODELS_OFFLINE,
+  });
+  const config = await loadModelConfig(env.MODELS_CONFIG);
+  const models = new ModelManager({
+    config,
+    loadRetryDelayMs: env.MODEL_LOAD_RETRY_MS,
+    maxImagePixels: env.IMAGE_MAX_PIXELS,
+  });
+  let shuttingDown = false;
+  const app = createApp({
+    env,
+    logger,
+    isShuttingDown: () => shuttingDown,
+    dependencies: {
+      models,
+      serverVersion,
+      startedAt: Date.now(),
+      imageFetch: {
+        maxBytes: env.IMAGE_MAX_BYTES,
+        timeoutMs: env.IMAGE_FETCH_TIMEOUT_MS,
+        maxRedirects: env.IMAGE_FETCH_MAX_REDIRECTS,
+      },
+    },
+  });
+  const server = app.listen(env.PORT, env.HOST);
+  await once(server, 'listening');
+  const { port, address, family } = server.address() as AddressInfo;
+  const host = family === 'IPv6' ? `[${address}]` : address;
+
+  const warmUp = env.MODELS_PRELOAD
+    ? models.warmUpDefaults().then(() => {
+        for (const model of models.list().filter((info) => info.state === 'failed')) {
+          logger.warn({ model: model.id, version: model.version, error: model.error }, 'model failed to load');
+        }
+      })
+    : Promise.resolve();
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    models,
+    logger,
+    warmUp,
+    async close() {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(grace);
+      await warmUp;
+      await models.close();
+    },
+  };
+}

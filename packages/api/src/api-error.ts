@@ -1,0 +1,50 @@
+import { trpcCodeForErrorCode, type ErrorCode } from '@mlrpc/schema';
+import { ModelError } from '@mlrpc/models';
+import { TRPCError } from '@trpc/server';
+
+/** A tRPC error that also carries our error code; its tRPC code always follows the schema's table. */
+export class ApiError extends TRPCError {
+  readonly errorCode: ErrorCode;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    errorCode: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super({ code: trpcCodeForErrorCode[errorCode], message, cause: options.cause });
+    this.errorCode = errorCode;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+const errorCodeForTrpcCode: Partial<Record<TRPCError['code'], ErrorCode>> = {
+  PARSE_ERROR: 'INVALID_INPUT',
+  BAD_REQUEST: 'INVALID_INPUT',
+  UNPROCESSABLE_CONTENT: 'INVALID_INPUT',
+  METHOD_NOT_SUPPORTED: 'INVALID_INPUT',
+  UNSUPPORTED_MEDIA_TYPE: 'INVALID_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  TIMEOUT: 'TIMEOUT',
+  CLIENT_CLOSED_REQUEST: 'CANCELLED',
+};
+
+/** Converts engine errors to ApiError; anything else stays as it is. */
+export function toApiError(error: TRPCError): TRPCError {
+  const cause = error.cause;
+  if (error instanceof ApiError || !(cause instanceof ModelError)) return error;
+  return new ApiError(cause.code, cause.message, {
+    cause,
+    ...(cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds }),
+  });
+}
+
+/** Our error code for any tRPC error, including the ones tRPC raises itself (bad JSON, no route). */
+export function errorCodeOf(error: TRPCError): ErrorCode {
+  if (error instanceof ApiError) return error.errorCode;
+  return errorCodeForTrpcCode[error.code] ?? 'INTERNAL_ERROR';
+}

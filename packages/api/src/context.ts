@@ -1,0 +1,20 @@
+import type { ModelManager } from '@mlrpc/models';
+import type { ImageFetchOptions } from './image/fetch-image.js';
+
+/** What the server hands every procedure: shared services plus this request's identity. */
+export interface ApiDependencies {
+  models: ModelManager;
+  imageFetch: ImageFetchOptions;
+  /** The server's version, reported by health. */
+  serverVersion: string;
+  startedAt: number;
+}
+
+export interface Context extends ApiDependencies {
+  requestId: string;
+}
+
+/** Builds one request's context; adapters supply the request id they already assigned. */
+export function createContext(dependencies: ApiDependencies, requestId: string): Context {
+  return { ...dependencies, requestId };
+}

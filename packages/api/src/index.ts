@@ -1,0 +1,12 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from './root.js';
+
+export { ApiError, errorCodeOf } from './api-error.js';
+export { createContext, type ApiDependencies, type Context } from './context.js';
+export type { ErrorShape } from './error-formatter.js';
+export type { ImageFetchOptions } from './image/fetch-image.js';
+export { appRouter, type AppRouter } from './root.js';
+export { createCallerFactory } from './trpc.js';
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,14 @@
+import { embedProcedure } from './router/embed.js';
+import { healthProcedure } from './router/health.js';
+import { modelsRouter } from './router/models.js';
+import { predictProcedure } from './router/predict.js';
+import { router } from './trpc.js';
+
+export const appRouter = router({
+  health: healthProcedure,
+  models: modelsRouter,
+  embed: embedProcedure,
+  predict: predictProcedure,
+});
+
+export type AppRouter = typeof appRouter;

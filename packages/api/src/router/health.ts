@@ -1,0 +1,9 @@
+import { healthOutputSchema } from '@mlrpc/schema';
+import { publicProcedure } from '../trpc.js';
+
+/** Liveness plus what each model is doing, for people and dashboards. */
+export const healthProcedure = publicProcedure.output(healthOutputSchema).query(({ ctx }) => ({
+  ...ctx.models.health(),
+  version: ctx.serverVersion,
+  uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
+}));

@@ -1,0 +1,10 @@
+import type { ModelTask } from '@mlrpc/schema';
+import type { ModelLoader } from './model-backend.js';
+import { loadTransformersEmbedding } from './transformers-embedding.js';
+import { loadTransformersImageClassification } from './transformers-image-classification.js';
+
+/** Which backend loads which task: a table, not a chain of ifs (as transformers.js' SUPPORTED_TASKS). */
+export const modelLoaders: { [Task in ModelTask]: ModelLoader<Task> } = {
+  'feature-extraction': loadTransformersEmbedding,
+  'image-classification': loadTransformersImageClassification,
+};

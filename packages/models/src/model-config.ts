@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { deviceSchema, dtypeSchema, modelIdSchema, modelTaskSchema } from '@mlrpc/schema';
+import { z } from 'zod';
+
+export const modelEntrySchema = z
+  .object({
+    id: modelIdSchema,
+    version: z.string().trim().min(1).max(64).default('1'),
+    task: modelTaskSchema,
+    /** A hub id (`Xenova/all-MiniLM-L6-v2`) or a folder under the models directory (`local/x`). */
+    source: z.string().trim().min(1),
+    dtype: dtypeSchema.default('fp32'),
+    device: deviceSchema.default('auto'),
+    /** Marks the version served when a request names none; the first listed otherwise. */
+    default: z.boolean().default(false),
+    /** Sentence embeddings: how token vectors become one vector. */
+    pooling: z.enum(['mean', 'cls', 'none']).default('mean'),
+    normalize: z.boolean().default(true),
+  })
+  .strict();
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+
+export const modelConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    /** Task -> model id used when a request names no model. */
+    defaults: z.partialRecord(modelTaskSchema, modelIdSchema).default({}),
+    models: z.array(modelEntrySchema),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const seen = new Set<string>();
+    for (const [index, entry] of config.models.entries()) {
+      const key = `${entry.id}@${entry.version}`;
+      if (seen.has(key)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['models', index],
+          message: `${key} is listed twice`,
+        });
+      }
+      seen.add(key);
+    }
+    for (const [task, id] of Object.entries(config.defaults)) {
+      const entries = config.models.filter((entry) => entry.id === id);
+      if (entries.length === 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['defaults', task],
+          message: `default model "${id}" is not in models`,
+        });
+      } else if (entries.some((entry) => entry.task !== task)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['defaults', task],
+          message: `default model "${id}" does not serve ${task}`,
+        });
+      }
+    }
+  });
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** Reads and validates the model config file, failing with a message that names the bad field. */
+export async function loadModelConfig(path: string): Promise<ModelConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read model config ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`model config ${path} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const parsed = modelConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`model config ${path} is invalid:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
