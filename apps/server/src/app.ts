@@ -25,7 +25,11 @@ export function createApp(options: AppOptions): Express {
       logger,
       genReqId: assignRequestId,
       customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+        error || response.statusCode >= 500
+          ? 'error'
+          : response.statusCode >= 400
+            ? 'warn'
+            : 'info',
       autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
       serializers: {
         req: (request: { id: unknown; method: string; url: string }) => ({
@@ -50,7 +54,9 @@ export function createApp(options: AppOptions): Express {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: env.BODY_LIMIT_BYTES,
-      createContext: ({ req }) => createContext(dependencies, String(req.id)),
+      createContext: ({ req }) =>
+        // assignRequestId only makes strings.
+        createContext(dependencies, req.id as string),
       responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
       onError: ({ error, path, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
@@ -60,9 +66,9 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use((request, response) => {
-    response
-      .status(404)
-      .json({ error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${request.path}` } });
+    response.status(404).json({
+      error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${request.path}` },
+    });
   });
   const handleError: ErrorRequestHandler = (error: unknown, request, response, _next) => {
     request.log.error({ err: error }, 'unhandled error');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { limits } from '@mlrpc/schema';
 import { z } from 'zod';
 
@@ -28,7 +29,11 @@ export const envSchema = z.object({
   /** How long in-flight requests get to finish after SIGTERM. */
   SHUTDOWN_GRACE_MS: milliseconds.default(10_000),
   /** Largest request body; base64 images are a third larger than their bytes. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   IMAGE_MAX_BYTES: z.coerce.number().int().positive().default(limits.imageMaxBytes),
   IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   IMAGE_FETCH_TIMEOUT_MS: milliseconds.default(10_000),
@@ -36,16 +41,20 @@ export const envSchema = z.object({
 });
 export type Env = z.infer<typeof envSchema>;
 
+/** The process environment, with a `.env` file in the working directory loaded first if present. */
+export function processEnv(): Record<string, string | undefined> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
 /** Parses settings, failing with one readable line per bad variable. */
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = processEnv()): Env {
   const present = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
-    );
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid environment:\n${lines.join('\n')}`);
   }
   return parsed.data;

@@ -20,7 +20,10 @@ export interface RunningServer {
 }
 
 /** Starts the whole server from parsed settings; used by main.ts and by the end-to-end tests. */
-export async function startServer(env: Env, logger: Logger = createLogger(env)): Promise<RunningServer> {
+export async function startServer(
+  env: Env,
+  logger: Logger = createLogger(env),
+): Promise<RunningServer> {
   configureTransformersRuntime({
     modelsDir: env.MODELS_DIR,
     cacheDir: env.MODELS_CACHE_DIR,
@@ -56,7 +59,10 @@ export async function startServer(env: Env, logger: Logger = createLogger(env)):
   const warmUp = env.MODELS_PRELOAD
     ? models.warmUpDefaults().then(() => {
         for (const model of models.list().filter((info) => info.state === 'failed')) {
-          logger.warn({ model: model.id, version: model.version, error: model.error }, 'model failed to load');
+          logger.warn(
+            { model: model.id, version: model.version, error: model.error },
+            'model failed to load',
+          );
         }
       })
     : Promise.resolve();

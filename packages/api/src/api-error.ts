@@ -39,7 +39,9 @@ export function toApiError(error: TRPCError): TRPCError {
   if (error instanceof ApiError || !(cause instanceof ModelError)) return error;
   return new ApiError(cause.code, cause.message, {
     cause,
-    ...(cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds }),
+    ...(cause.retryAfterSeconds === undefined
+      ? {}
+      : { retryAfterSeconds: cause.retryAfterSeconds }),
   });
 }
 

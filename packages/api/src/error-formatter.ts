@@ -9,7 +9,7 @@ interface Issue {
 
 function issuesOf(cause: unknown): Issue[] | undefined {
   if (typeof cause !== 'object' || cause === null || !('issues' in cause)) return undefined;
-  const issues = (cause as { issues: unknown }).issues;
+  const issues: unknown = cause.issues;
   return Array.isArray(issues) ? (issues as Issue[]) : undefined;
 }
 
@@ -19,7 +19,9 @@ function pathToString(path: Issue['path']): string {
     .join('.');
 }
 
-export type ErrorShape = Omit<TRPCDefaultErrorShape, 'data'> & { data: ErrorData & { path?: string } };
+export type ErrorShape = Omit<TRPCDefaultErrorShape, 'data'> & {
+  data: ErrorData & { path?: string };
+};
 
 /** Adds our error code, the request id and zod's field paths to every error a caller sees. */
 export function formatError(options: {

@@ -1,4 +1,9 @@
 export type { AppRouter, RouterInputs, RouterOutputs } from '@mlrpc/api';
 export { errorCodes, limits, type ErrorCode, type ErrorData } from '@mlrpc/schema';
 export { TRPCClientError } from '@trpc/client';
-export { createClient, type ClientOptions, type HeaderMap, type MlrpcClient } from './create-client.js';
+export {
+  createClient,
+  type ClientOptions,
+  type HeaderMap,
+  type MlrpcClient,
+} from './create-client.js';

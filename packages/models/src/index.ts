@@ -14,7 +14,12 @@ export {
 } from './backend/transformers-runtime.js';
 export type { DecodedImage } from './image/decoded-image.js';
 export { decodeImage } from './image/decode-image.js';
-export { loadModelConfig, modelConfigSchema, type ModelConfig, type ModelEntry } from './model-config.js';
+export {
+  loadModelConfig,
+  modelConfigSchema,
+  type ModelConfig,
+  type ModelEntry,
+} from './model-config.js';
 export { ModelError } from './model-error.js';
 export {
   ModelManager,

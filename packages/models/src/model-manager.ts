@@ -182,10 +182,7 @@ export class ModelManager {
     }
     const slot = this.find(id, selection.version);
     if (slot.entry.task !== task) {
-      throw new ModelError(
-        'TASK_MISMATCH',
-        `model "${id}" serves ${slot.entry.task}, not ${task}`,
-      );
+      throw new ModelError('TASK_MISMATCH', `model "${id}" serves ${slot.entry.task}, not ${task}`);
     }
     return slot;
   }

@@ -30,9 +30,13 @@ export class ModelSlot {
   private running = 0;
   private retired: LoadedModel[] = [];
 
-  constructor(entry: ModelEntry, loader: ModelLoader<ModelEntry['task']>, options: ModelSlotOptions) {
+  constructor(
+    entry: ModelEntry,
+    loader: ModelLoader<ModelEntry['task']>,
+    options: ModelSlotOptions,
+  ) {
     this.entry = entry;
-    this.load = loader as unknown as AnyLoader;
+    this.load = loader;
     this.options = options;
   }
 
@@ -49,7 +53,11 @@ export class ModelSlot {
   }
 
   get fellBack(): boolean {
-    return this.activeDevice !== null && this.entry.device !== 'auto' && this.activeDevice !== this.entry.device;
+    return (
+      this.activeDevice !== null &&
+      this.entry.device !== 'auto' &&
+      this.activeDevice !== this.entry.device
+    );
   }
 
   /** Returns the loaded model, loading it first if needed; concurrent callers share one load. */

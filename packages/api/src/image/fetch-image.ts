@@ -36,12 +36,15 @@ async function readCapped(response: Response, url: URL, maxBytes: number): Promi
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();
-    throw new ApiError('IMAGE_TOO_LARGE', `image at ${url.origin} is ${declared} bytes; limit ${maxBytes}`);
+    throw new ApiError(
+      'IMAGE_TOO_LARGE',
+      `image at ${url.origin} is ${declared} bytes; limit ${maxBytes}`,
+    );
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
   if (!response.body) return new Uint8Array();
-  for await (const chunk of response.body) {
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
     total += chunk.byteLength;
     if (total > maxBytes) {
       await response.body.cancel().catch(() => undefined);
@@ -70,7 +73,8 @@ export async function fetchImage(
     try {
       response = await fetch(url, { redirect: 'manual', signal: combined });
     } catch (error) {
-      if (signal?.aborted) throw new ApiError('CANCELLED', 'the caller went away', { cause: error });
+      if (signal?.aborted)
+        throw new ApiError('CANCELLED', 'the caller went away', { cause: error });
       if (timeout.aborted) throw fetchFailed(url, `timed out after ${options.timeoutMs} ms`, error);
       throw fetchFailed(url, `connection failed (${networkErrorCode(error)})`, error);
     }

@@ -8,7 +8,11 @@ export const loadTransformersEmbedding: ModelLoader<'feature-extraction'> = asyn
   entry,
   context,
 ) => {
-  const extractor = (await loadPipeline('feature-extraction', entry, context)) as FeatureExtractionPipeline;
+  const extractor = (await loadPipeline(
+    'feature-extraction',
+    entry,
+    context,
+  )) as FeatureExtractionPipeline;
 
   const model: EmbeddingModel = {
     task: 'feature-extraction',

@@ -22,14 +22,20 @@ export const loadTransformersImageClassification: ModelLoader<'image-classificat
   entry,
   context,
 ) => {
-  const classifier = (await loadPipeline('image-classification', entry, context)) as ImageClassificationPipeline;
+  const classifier = (await loadPipeline(
+    'image-classification',
+    entry,
+    context,
+  )) as ImageClassificationPipeline;
 
   const model: ImageClassificationModel = {
     task: 'image-classification',
     async classify(images, options) {
       const output = await classifier(images.map(toRawImage), { top_k: options.topK });
       // A single image may come back as a flat list rather than a list of one list.
-      const perImage = (Array.isArray(output[0]) ? output : [output]) as ImageClassificationOutput[];
+      const perImage = (
+        Array.isArray(output[0]) ? output : [output]
+      ) as ImageClassificationOutput[];
       return perImage.map(toPredictions);
     },
     async dispose() {

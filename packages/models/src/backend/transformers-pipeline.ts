@@ -19,7 +19,11 @@ function isLocalFolder(source: string): boolean {
  * (tokenizer_config.json, even for image models) whatever `local_files_only` says, which fails
  * offline. Remote access is a process-wide switch, so loads run one at a time.
  */
-export function loadPipeline(task: PipelineType, entry: ModelEntry, context: LoadContext): Promise<unknown> {
+export function loadPipeline(
+  task: PipelineType,
+  entry: ModelEntry,
+  context: LoadContext,
+): Promise<unknown> {
   const localOnly = isLocalFolder(entry.source);
   const load = async () => {
     const allowRemote = env.allowRemoteModels;

@@ -13,7 +13,10 @@ export async function decodeImage(
   options: DecodeImageOptions,
 ): Promise<DecodedImage> {
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error' })
+    const { data, info } = await sharp(bytes, {
+      limitInputPixels: options.maxPixels,
+      failOn: 'error',
+    })
       .flatten({ background: '#000000' })
       .toColourspace('srgb')
       .removeAlpha()
@@ -32,11 +35,9 @@ export async function decodeImage(
     if (error instanceof ModelError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (/pixel limit/i.test(message)) {
-      throw new ModelError(
-        'IMAGE_TOO_LARGE',
-        `image has more than ${options.maxPixels} pixels`,
-        { cause: error },
-      );
+      throw new ModelError('IMAGE_TOO_LARGE', `image has more than ${options.maxPixels} pixels`, {
+        cause: error,
+      });
     }
     throw new ModelError('INVALID_IMAGE', `bytes are not a readable image: ${message}`, {
       cause: error,

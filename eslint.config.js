@@ -1,0 +1,3 @@
+import base from '@mlrpc/eslint-config';
+
+export default base;

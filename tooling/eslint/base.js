@@ -1,0 +1,88 @@
+import path from 'node:path';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Imports each layer may not make, so dependencies point one way (see STYLE.md). */
+const layers = [
+  { files: ['packages/schema/**'], forbidden: ['@mlrpc/*', '@trpc/*', 'express'] },
+  {
+    files: ['packages/models/**'],
+    forbidden: ['@mlrpc/api', '@mlrpc/client', '@mlrpc/server', '@trpc/*', 'express'],
+  },
+  { files: ['packages/api/**'], forbidden: ['@mlrpc/client', '@mlrpc/server', 'express'] },
+];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: path.resolve(import.meta.dirname, '../..'),
+      },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read settings in the app env.ts only.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/env.ts', '**/*.config.ts', '**/*.config.js', 'tooling/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  ...layers.map(({ files, forbidden }) => ({
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: forbidden,
+              message: 'Dependencies point one way: schema <- models <- api <- apps.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['packages/client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@mlrpc/models', '@mlrpc/server'],
+              message: 'The client imports the router type only.',
+            },
+            {
+              group: ['@mlrpc/api'],
+              allowTypeImports: true,
+              message: 'The client imports the router type only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/** Workspace packages export their sources under this condition, so tests need no build. */
+const sourceConditions = ['@mlrpc/source'];
+
+export default defineConfig({
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions, externalConditions: sourceConditions } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Model-heavy end-to-end files share two cores; more workers only thrash.
+    maxWorkers: 2,
+  },
+});

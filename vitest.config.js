@@ -1,0 +1,3 @@
+import base from '@mlrpc/vitest-config';
+
+export default base;
