@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /** Workspace packages export their sources under this condition, so tests need no build. */
@@ -7,6 +8,7 @@ export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions, externalConditions: sourceConditions } },
   test: {
+    globalSetup: [path.resolve(import.meta.dirname, 'global-setup.js')],
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -23,6 +23,8 @@ export const envSchema = z.object({
   MODELS_OFFLINE: flag.default(false),
   /** Load every task's default model at start-up instead of on first use. */
   MODELS_PRELOAD: flag.default(true),
+  /** Most model versions loaded at once; the least recently used idle one is unloaded. */
+  MODELS_MAX_LOADED: z.coerce.number().int().positive().optional(),
   /** After a failed model load, refuse calls for this long before trying again. */
   MODEL_LOAD_RETRY_MS: milliseconds.default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { configureTransformersRuntime, loadModelConfig, ModelManager } from '@mlrpc/models';
+import { loadModelConfig, ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Env } from './env.js';
@@ -24,16 +24,18 @@ export async function startServer(
   env: Env,
   logger: Logger = createLogger(env),
 ): Promise<RunningServer> {
-  configureTransformersRuntime({
-    modelsDir: env.MODELS_DIR,
-    cacheDir: env.MODELS_CACHE_DIR,
-    offline: env.MODELS_OFFLINE,
-  });
   const config = await loadModelConfig(env.MODELS_CONFIG);
   const models = new ModelManager({
     config,
+    runtime: {
+      modelsDir: env.MODELS_DIR,
+      cacheDir: env.MODELS_CACHE_DIR,
+      offline: env.MODELS_OFFLINE,
+    },
     loadRetryDelayMs: env.MODEL_LOAD_RETRY_MS,
     maxImagePixels: env.IMAGE_MAX_PIXELS,
+    maxLoadedModels: env.MODELS_MAX_LOADED,
+    onTrouble: (model, message) => logger.warn({ model }, message),
   });
   let shuttingDown = false;
   const app = createApp({

@@ -1,19 +1,34 @@
 import type { Device } from '@mlrpc/schema';
 import type { ExecutionDevice } from './backend/model-backend.js';
+import { probeDevices } from './device/probe-devices.js';
+
+export interface DevicePlan {
+  /** Devices to try, best first; the CPU always closes the list. */
+  candidates: ExecutionDevice[];
+  /** Why this plan, for `models.list` and health. */
+  note: string | null;
+}
 
 /**
- * The devices to try, best first, for a configured device. CPU always closes the list so a
- * missing GPU provider degrades a model instead of failing it; the fallback is recorded.
- * `auto` stays on CPU until a GPU has been proven in a throwaway probe (see the engine issue).
+ * Turns a configured device into devices to try. A GPU that fails to load falls back to the CPU
+ * and the fallback is recorded; `auto` trusts only a GPU the throwaway probe proved.
  */
-export function deviceCandidates(device: Device): ExecutionDevice[] {
+export async function planDevices(device: Device): Promise<DevicePlan> {
   switch (device) {
     case 'cpu':
-    case 'auto':
-      return ['cpu'];
+      return { candidates: ['cpu'], note: null };
     case 'cuda':
-      return ['cuda', 'cpu'];
     case 'webgpu':
-      return ['webgpu', 'cpu'];
+      return { candidates: [device, 'cpu'], note: null };
+    case 'auto': {
+      const probe = await probeDevices();
+      const gpu = probe.gpus[0];
+      if (gpu) return { candidates: [gpu, 'cpu'], note: `auto chose ${gpu}` };
+      const reasons = Object.entries(probe.reasons).map(([name, reason]) => `${name}: ${reason}`);
+      return {
+        candidates: ['cpu'],
+        note: `auto chose cpu (${reasons.join('; ') || 'no GPU probed'})`,
+      };
+    }
   }
 }

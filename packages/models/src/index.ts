@@ -3,15 +3,23 @@ export type {
   EmbeddingBatch,
   EmbeddingModel,
   ExecutionDevice,
+  ExecutionStats,
   ImageClassificationModel,
   LoadContext,
   LoadedModel,
   ModelLoader,
+  TensorModel,
+  TensorModelMetadata,
+  TensorValue,
+  TensorValues,
 } from './backend/model-backend.js';
+export { modelLoaders } from './backend/model-loaders.js';
 export {
   configureTransformersRuntime,
   type TransformersRuntimeOptions,
 } from './backend/transformers-runtime.js';
+export { planDevices, type DevicePlan } from './device.js';
+export { probeDevices, type DeviceProbe } from './device/probe-devices.js';
 export type { DecodedImage } from './image/decoded-image.js';
 export { decodeImage } from './image/decode-image.js';
 export {
@@ -28,4 +36,5 @@ export {
   type ModelManagerOptions,
   type ModelSelection,
   type ModelsHealth,
+  type PredictTensorsRequest,
 } from './model-manager.js';

@@ -16,6 +16,34 @@ export const modelEntrySchema = z
     /** Sentence embeddings: how token vectors become one vector. */
     pooling: z.enum(['mean', 'cls', 'none']).default('mean'),
     normalize: z.boolean().default(true),
+    /** Worker threads, each with its own copy of the model (Triton's instance count). */
+    instances: z.number().int().min(1).max(64).default(1),
+    /** Most items (texts, images, tensor rows) in one model call; 1 turns batching off. */
+    maxBatchSize: z.number().int().min(1).max(4096).default(32),
+    /** How long a partly filled batch may wait for more requests while an instance is idle. */
+    maxQueueDelayMs: z.number().min(0).max(10_000).default(2),
+    /** Requests waiting beyond this are refused with QUEUE_FULL and a Retry-After hint. */
+    maxQueueSize: z.number().int().min(1).max(1_000_000).default(256),
+    /** Deadline of every request, queueing included. */
+    timeoutMs: z.number().int().min(1).max(3_600_000).default(30_000),
+    /** Share of unpinned traffic under A/B routing, relative to the other versions' weights. */
+    weight: z.number().min(0).optional(),
+    /** Run one dummy inference after loading, so the first caller does not pay for lazy init. */
+    warmUp: z.boolean().default(true),
+    /** onnxruntime intra-op threads per instance; its default uses every core. */
+    threads: z.number().int().min(1).max(256).optional(),
+    /** Tensor models: the ONNX file inside the source folder. */
+    file: z.string().min(1).default('model.onnx'),
+    /** Tensor models: map one output's columns to class names, giving top-k predictions per row. */
+    labels: z
+      .object({
+        output: z.string().min(1),
+        names: z.array(z.string()).optional(),
+        /** A JSON file in the source folder: an array of names, or `{ "labels": [...] }`. */
+        file: z.string().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ModelEntry = z.infer<typeof modelEntrySchema>;

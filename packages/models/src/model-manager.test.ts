@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { configureTransformersRuntime } from './backend/transformers-runtime.js';
 import { modelConfigSchema } from './model-config.js';
 import { ModelManager } from './model-manager.js';
 
@@ -21,12 +20,12 @@ describe('ModelManager with real models', () => {
   let manager: ModelManager;
 
   beforeAll(() => {
-    configureTransformersRuntime({
-      modelsDir: path.join(shared, 'models'),
-      cacheDir: path.join(tmpdir(), 'mlrpc-test-cache'),
-      offline: true,
-    });
     manager = new ModelManager({
+      runtime: {
+        modelsDir: path.join(shared, 'models'),
+        cacheDir: path.join(tmpdir(), 'mlrpc-test-cache'),
+        offline: true,
+      },
       loadRetryDelayMs: 0,
       config: modelConfigSchema.parse({
         defaults: { 'feature-extraction': 'wordnet', 'image-classification': 'digits' },

@@ -4,28 +4,42 @@ import type {
   ImagePredictOutput,
   ModelInfo,
   ModelTask,
+  TensorMap,
+  TensorPredictOutput,
 } from '@mlrpc/schema';
-import type { LoadedModel, ModelForTask, ModelLoader } from './backend/model-backend.js';
-import { modelLoaders } from './backend/model-loaders.js';
+import type { ExecutionStats, LoadedModel, ModelForTask } from './backend/model-backend.js';
+import type { TransformersRuntimeOptions } from './backend/transformers-runtime.js';
+import { planDevices, type DevicePlan } from './device.js';
+import { probeDevices, type DeviceProbe } from './device/probe-devices.js';
 import { decodeImage } from './image/decode-image.js';
-import type { ModelConfig } from './model-config.js';
+import type { ModelConfig, ModelEntry } from './model-config.js';
 import { ModelError, toModelError } from './model-error.js';
-import { ModelSlot } from './model-slot.js';
+import { ModelSlot, type SlotLoader } from './model-slot.js';
 import { splitRows } from './split-rows.js';
+import { labelPredictions, toJsonTensors, toTensorValues } from './tensor-predictions.js';
+import { defaultVersion, routeVersion, trafficShare } from './version-router.js';
+import { loadInWorkers } from './worker/worker-backed-model.js';
 
 export interface ModelManagerOptions {
   config: ModelConfig;
+  /** Where models are found and cached; every worker thread gets the same settings. */
+  runtime: TransformersRuntimeOptions;
   /** After a failed load, how long callers are refused before the load is tried again. */
   loadRetryDelayMs?: number;
   /** Images with more pixels are refused before decoding. */
   maxImagePixels?: number;
-  /** Replaces the backend per task; the default table runs transformers.js. */
-  loaders?: Partial<{ [Task in ModelTask]: ModelLoader<Task> }>;
+  /** Most model versions loaded at once; the least recently used idle one is unloaded. */
+  maxLoadedModels?: number;
+  /** Replaces how devices are chosen (the default probes GPUs in a throwaway worker). */
+  planDevices?: (device: ModelEntry['device']) => Promise<DevicePlan>;
+  /** Told about worker crashes and other trouble that does not fail a request. */
+  onTrouble?: (slot: string, message: string) => void;
 }
 
 export interface ModelSelection {
   model?: string | undefined;
   version?: string | undefined;
+  routingKey?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -38,37 +52,74 @@ export interface ClassifyImageRequest extends ModelSelection {
   topK: number;
 }
 
+export interface PredictTensorsRequest extends ModelSelection {
+  inputs: TensorMap;
+  topK: number;
+}
+
 export type ModelsHealth = Omit<HealthOutput, 'version' | 'uptimeSeconds'>;
 
+function servedBy(
+  slot: ModelSlot,
+  execution: ExecutionStats | undefined,
+  items: number,
+  started: number,
+) {
+  return {
+    model: slot.entry.id,
+    version: slot.entry.version,
+    inferenceTimeMs: execution?.inferenceTimeMs ?? performance.now() - started,
+    queueTimeMs: execution?.queueTimeMs ?? 0,
+    batchSize: execution?.batchSize ?? items,
+  };
+}
+
 /**
- * The one entry point the API uses for inference: resolves which model version serves a call,
- * loads it lazily, runs it and reports timings. Callers never see which library runs a model.
+ * The one entry point the API uses for inference: routes a call to a model version, loads it
+ * lazily into worker threads, queues and batches it there, and reports how it was served.
  */
 export class ModelManager {
   private readonly config: ModelConfig;
   private readonly slots: ModelSlot[];
   private readonly maxImagePixels: number;
+  private readonly maxLoadedModels: number;
+  private probe: DeviceProbe | undefined;
 
   constructor(options: ModelManagerOptions) {
     this.config = options.config;
     this.maxImagePixels = options.maxImagePixels ?? 40_000_000;
-    const loaders = { ...modelLoaders, ...options.loaders };
-    const slotOptions = { loadRetryDelayMs: options.loadRetryDelayMs ?? 5_000 };
-    this.slots = options.config.models.map(
-      (entry) => new ModelSlot(entry, loaders[entry.task] as ModelLoader<ModelTask>, slotOptions),
-    );
+    this.maxLoadedModels = options.maxLoadedModels ?? Number.POSITIVE_INFINITY;
+    const planner = options.planDevices ?? planDevices;
+    if (!options.planDevices && options.config.models.some((entry) => entry.device === 'auto')) {
+      void probeDevices().then((probe) => (this.probe = probe));
+    }
+    this.slots = options.config.models.map((entry) => {
+      const key = `${entry.id}@${entry.version}`;
+      const load: SlotLoader = async (slotEntry, context) => {
+        const model = await loadInWorkers(slotEntry, {
+          ...context,
+          modelsDir: options.runtime.modelsDir,
+          runtime: options.runtime,
+          onTrouble: (message) => options.onTrouble?.(key, message),
+        });
+        void this.enforceLoadedLimit(key);
+        return model;
+      };
+      return new ModelSlot(entry, load, {
+        loadRetryDelayMs: options.loadRetryDelayMs ?? 5_000,
+        planDevices: planner,
+      });
+    });
   }
 
   /** Sentence embeddings, one vector per text, in input order. */
   async embed(request: EmbedRequest): Promise<EmbedOutput> {
-    const slot = this.resolve('feature-extraction', request);
+    const slot = this.route('feature-extraction', request);
     return this.runOn(slot, 'feature-extraction', request.signal, async (model) => {
       const started = performance.now();
       const batch = await model.embed(request.texts, { signal: request.signal });
       return {
-        model: slot.entry.id,
-        version: slot.entry.version,
-        inferenceTimeMs: performance.now() - started,
+        ...servedBy(slot, batch.execution, request.texts.length, started),
         embeddings: splitRows(batch.data, batch.dimension),
         dimension: batch.dimension,
       };
@@ -77,39 +128,58 @@ export class ModelManager {
 
   /** Top-k labels for one encoded image (any format sharp decodes). */
   async classifyImage(request: ClassifyImageRequest): Promise<ImagePredictOutput> {
-    const slot = this.resolve('image-classification', request);
+    const slot = this.route('image-classification', request);
     const image = await decodeImage(request.image, { maxPixels: this.maxImagePixels });
     return this.runOn(slot, 'image-classification', request.signal, async (model) => {
       const started = performance.now();
-      const [predictions] = await model.classify([image], {
-        topK: request.topK,
-        signal: request.signal,
-      });
+      const result = await model.classify([image], { topK: request.topK, signal: request.signal });
       return {
-        model: slot.entry.id,
-        version: slot.entry.version,
-        inferenceTimeMs: performance.now() - started,
-        predictions: predictions ?? [],
+        ...servedBy(slot, result.execution, 1, started),
+        predictions: result.predictions[0] ?? [],
       };
     });
   }
 
-  /** Every configured model version with its state, device and errors. */
-  list(): ModelInfo[] {
-    return this.slots.map((slot) => slot.info(this.flagsOf(slot)));
+  /** Named input tensors through a generic ONNX model, with labels where the config maps them. */
+  async predictTensors(request: PredictTensorsRequest): Promise<TensorPredictOutput> {
+    const slot = this.route('tensor', request);
+    const inputs = toTensorValues(request.inputs);
+    return this.runOn(slot, 'tensor', request.signal, async (model) => {
+      const started = performance.now();
+      const rows = Object.values(inputs)[0]?.dims[0] ?? 1;
+      const { outputs, execution } = await model.infer(inputs, { signal: request.signal });
+      const labels = model.metadata.labels;
+      const predictions = labels ? labelPredictions(labels, outputs, request.topK) : undefined;
+      return {
+        ...servedBy(slot, execution, rows, started),
+        outputs: toJsonTensors(outputs),
+        ...(predictions ? { predictions } : {}),
+      };
+    });
   }
 
-  /** Loads a model version now (warm-up) instead of on its first call. */
+  /** Every configured model version with its state, device, queue and counters. */
+  list(): ModelInfo[] {
+    return this.slots.map((slot) => this.infoOf(slot));
+  }
+
+  /** The versions of one model. */
+  get(id: string): ModelInfo[] {
+    return this.versionsOf(id).map((slot) => this.infoOf(slot));
+  }
+
+  /** Loads a model version now (with warm-up) instead of on its first call. */
   async load(id: string, version?: string): Promise<ModelInfo> {
     const slot = this.find(id, version);
     await slot.acquire();
-    return slot.info(this.flagsOf(slot));
+    return this.infoOf(slot);
   }
 
+  /** Unloads a model version; calls already queued on it finish first. */
   async unload(id: string, version?: string): Promise<ModelInfo> {
     const slot = this.find(id, version);
     await slot.unload();
-    return slot.info(this.flagsOf(slot));
+    return this.infoOf(slot);
   }
 
   /** Loads the task defaults so the first requests do not pay for loading; failures are recorded. */
@@ -124,20 +194,21 @@ export class ModelManager {
   }
 
   health(): ModelsHealth {
-    const failed = this.slots.filter((slot) => slot.currentState === 'failed');
-    const defaults = this.defaultSlots();
-    const usableDefaults = defaults.filter((slot) => slot.currentState !== 'failed');
+    const failed = this.slots.some((slot) => slot.currentState === 'failed');
+    const usableDefaults = this.defaultSlots().filter((slot) => slot.currentState !== 'failed');
     const status =
-      defaults.length === 0 || usableDefaults.length === 0
+      usableDefaults.length === 0
         ? 'unhealthy'
-        : failed.length > 0 || this.slots.some((slot) => slot.fellBack)
+        : failed || this.slots.some((slot) => slot.fellBack)
           ? 'degraded'
           : 'healthy';
     return {
       status,
-      gpuAvailable: this.slots.some((slot) => slot.device === 'cuda' || slot.device === 'webgpu'),
+      gpuAvailable:
+        (this.probe?.gpus.length ?? 0) > 0 ||
+        this.slots.some((slot) => slot.device === 'cuda' || slot.device === 'webgpu'),
       models: this.slots.map((slot) => {
-        const info = slot.info(this.flagsOf(slot));
+        const info = this.infoOf(slot);
         return {
           id: info.id,
           version: info.version,
@@ -175,25 +246,33 @@ export class ModelManager {
     });
   }
 
-  private resolve(task: ModelTask, selection: ModelSelection): ModelSlot {
+  private route(task: ModelTask, selection: ModelSelection): ModelSlot {
     const id = selection.model ?? this.config.defaults[task];
     if (id === undefined) {
       throw new ModelError('MODEL_NOT_FOUND', `no model given and no default model for ${task}`);
     }
-    const slot = this.find(id, selection.version);
+    const slot =
+      selection.version === undefined
+        ? routeVersion(this.versionsOf(id), selection.routingKey)
+        : this.find(id, selection.version);
     if (slot.entry.task !== task) {
       throw new ModelError('TASK_MISMATCH', `model "${id}" serves ${slot.entry.task}, not ${task}`);
     }
     return slot;
   }
 
-  private find(id: string, version: string | undefined): ModelSlot {
+  private versionsOf(id: string): ModelSlot[] {
     const versions = this.slots.filter((slot) => slot.entry.id === id);
     if (versions.length === 0) {
       const known = [...new Set(this.slots.map((slot) => slot.entry.id))].join(', ');
       throw new ModelError('MODEL_NOT_FOUND', `unknown model "${id}"; known: ${known || 'none'}`);
     }
-    if (version === undefined) return this.defaultVersionOf(versions);
+    return versions;
+  }
+
+  private find(id: string, version: string | undefined): ModelSlot {
+    const versions = this.versionsOf(id);
+    if (version === undefined) return defaultVersion(versions);
     const slot = versions.find((candidate) => candidate.entry.version === version);
     if (!slot) {
       const known = versions.map((candidate) => candidate.entry.version).join(', ');
@@ -205,24 +284,31 @@ export class ModelManager {
     return slot;
   }
 
-  private defaultVersionOf(versions: ModelSlot[]): ModelSlot {
-    const first = versions[0];
-    if (!first) throw new Error('defaultVersionOf needs at least one version');
-    return versions.find((slot) => slot.entry.default) ?? first;
-  }
-
   private defaultSlots(): ModelSlot[] {
-    return Object.values(this.config.defaults).map((id) =>
-      this.defaultVersionOf(this.slots.filter((slot) => slot.entry.id === id)),
-    );
+    return Object.values(this.config.defaults).map((id) => defaultVersion(this.versionsOf(id)));
   }
 
-  private flagsOf(slot: ModelSlot): { isDefaultVersion: boolean; isTaskDefault: boolean } {
-    const versions = this.slots.filter((candidate) => candidate.entry.id === slot.entry.id);
-    const isDefaultVersion = this.defaultVersionOf(versions) === slot;
-    return {
+  /** Keeps at most `maxLoadedModels` loaded by unloading the least recently used idle ones. */
+  private async enforceLoadedLimit(justLoaded: string): Promise<void> {
+    const loaded = this.slots.filter(
+      (slot) => slot.currentState === 'ready' || slot.key === justLoaded,
+    );
+    const excess = loaded.length - this.maxLoadedModels;
+    if (excess <= 0) return;
+    const evictable = loaded
+      .filter((slot) => slot.key !== justLoaded && !slot.isBusy)
+      .sort((a, b) => a.lastUsedAt - b.lastUsedAt)
+      .slice(0, excess);
+    await Promise.all(evictable.map((slot) => slot.unload()));
+  }
+
+  private infoOf(slot: ModelSlot): ModelInfo {
+    const versions = this.versionsOf(slot.entry.id);
+    const isDefaultVersion = defaultVersion(versions) === slot;
+    return slot.info({
       isDefaultVersion,
       isTaskDefault: isDefaultVersion && this.config.defaults[slot.entry.task] === slot.entry.id,
-    };
+      trafficShare: trafficShare(versions, slot),
+    });
   }
 }

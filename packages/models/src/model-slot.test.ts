@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { EmbeddingModel, ExecutionDevice, ModelLoader } from './backend/model-backend.js';
+import type { EmbeddingModel, ExecutionDevice } from './backend/model-backend.js';
+import type { DevicePlan } from './device.js';
 import { modelEntrySchema, type ModelEntry } from './model-config.js';
 import { ModelError } from './model-error.js';
-import { ModelSlot } from './model-slot.js';
+import { ModelSlot, type SlotLoader } from './model-slot.js';
+
+/** The plan the real planner makes for explicit devices, without probing GPUs. */
+const planDevices = (device: ModelEntry['device']): Promise<DevicePlan> =>
+  Promise.resolve({
+    candidates: device === 'cuda' || device === 'webgpu' ? [device, 'cpu'] : ['cpu'],
+    note: null,
+  });
+const slotOptions = (loadRetryDelayMs: number) => ({ loadRetryDelayMs, planDevices });
 
 function entry(overrides: Partial<ModelEntry> = {}): ModelEntry {
   return modelEntrySchema.parse({ id: 'm', task: 'feature-extraction', source: 's', ...overrides });
@@ -11,7 +20,7 @@ function entry(overrides: Partial<ModelEntry> = {}): ModelEntry {
 /** A recording loader: counts loads and disposals, fails on the devices it is told to. */
 function recordingLoader(options: { failOn?: ExecutionDevice[]; delayMs?: number } = {}) {
   const calls = { loads: [] as ExecutionDevice[], disposed: 0 };
-  const loader: ModelLoader<'feature-extraction'> = async (_entry, { device }) => {
+  const loader: SlotLoader = async (_entry, { device }) => {
     calls.loads.push(device);
     await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 5));
     if (options.failOn?.includes(device)) throw new Error(`no ${device} here`);
@@ -25,13 +34,13 @@ function recordingLoader(options: { failOn?: ExecutionDevice[]; delayMs?: number
     };
     return model;
   };
-  return { calls, loader: loader as ModelLoader<ModelEntry['task']> };
+  return { calls, loader };
 }
 
 describe('ModelSlot', () => {
   it('loads lazily, once, however many callers arrive together', async () => {
     const { calls, loader } = recordingLoader({ delayMs: 20 });
-    const slot = new ModelSlot(entry(), loader, { loadRetryDelayMs: 0 });
+    const slot = new ModelSlot(entry(), loader, slotOptions(0));
     expect(slot.currentState).toBe('unloaded');
     const models = await Promise.all([slot.acquire(), slot.acquire(), slot.acquire()]);
     expect(new Set(models).size).toBe(1);
@@ -43,7 +52,7 @@ describe('ModelSlot', () => {
 
   it('refuses calls for the retry delay after a failed load, then retries', async () => {
     const { calls, loader } = recordingLoader({ failOn: ['cpu'] });
-    const slot = new ModelSlot(entry(), loader, { loadRetryDelayMs: 60_000 });
+    const slot = new ModelSlot(entry(), loader, slotOptions(60_000));
     await expect(slot.acquire()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
     const refused = await slot.acquire().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ModelError);
@@ -54,7 +63,7 @@ describe('ModelSlot', () => {
       error: 'cpu: no cpu here',
     });
 
-    const retrying = new ModelSlot(entry(), loader, { loadRetryDelayMs: 0 });
+    const retrying = new ModelSlot(entry(), loader, slotOptions(0));
     await expect(retrying.acquire()).rejects.toThrow();
     await expect(retrying.acquire()).rejects.toThrow();
     expect(calls.loads).toHaveLength(3);
@@ -62,7 +71,7 @@ describe('ModelSlot', () => {
 
   it('falls back from a missing GPU to CPU and says so', async () => {
     const { calls, loader } = recordingLoader({ failOn: ['cuda'] });
-    const slot = new ModelSlot(entry({ device: 'cuda' }), loader, { loadRetryDelayMs: 0 });
+    const slot = new ModelSlot(entry({ device: 'cuda' }), loader, slotOptions(0));
     await slot.acquire();
     expect(calls.loads).toEqual(['cuda', 'cpu']);
     expect(slot.fellBack).toBe(true);
@@ -73,7 +82,7 @@ describe('ModelSlot', () => {
 
   it('unloads only after running calls finish', async () => {
     const { calls, loader } = recordingLoader();
-    const slot = new ModelSlot(entry(), loader, { loadRetryDelayMs: 0 });
+    const slot = new ModelSlot(entry(), loader, slotOptions(0));
     let finish: () => void = () => undefined;
     const running = slot.run(() => new Promise<void>((resolve) => (finish = resolve)));
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,24 +1,48 @@
-import type { ModelInfo, ModelState } from '@mlrpc/schema';
-import type { ExecutionDevice, LoadedModel, ModelLoader } from './backend/model-backend.js';
-import { deviceCandidates } from './device.js';
+import type { ModelInfo, ModelState, ModelStats } from '@mlrpc/schema';
+import type { ExecutionDevice, LoadedModel } from './backend/model-backend.js';
+import type { DevicePlan } from './device.js';
 import type { ModelEntry } from './model-config.js';
 import { ModelError } from './model-error.js';
+
+export interface SlotLoadContext {
+  device: ExecutionDevice;
+  onBatch: (items: number) => void;
+}
+
+/** Loads one config entry on one device; the manager decides in-process or worker threads. */
+export type SlotLoader = (entry: ModelEntry, context: SlotLoadContext) => Promise<LoadedModel>;
 
 export interface ModelSlotOptions {
   /** After a failed load, callers get MODEL_LOAD_FAILED at once for this long, then it is retried. */
   loadRetryDelayMs: number;
+  planDevices: (device: ModelEntry['device']) => Promise<DevicePlan>;
 }
 
-type AnyLoader = (entry: ModelEntry, context: { device: ExecutionDevice }) => Promise<LoadedModel>;
+type InfoFlags = Pick<ModelInfo, 'isDefaultVersion' | 'isTaskDefault' | 'trafficShare'>;
+
+const outcomeByCode: Partial<Record<string, keyof ModelStats>> = {
+  CANCELLED: 'cancelled',
+  TIMEOUT: 'timedOut',
+  QUEUE_FULL: 'rejected',
+};
 
 /**
  * One configured model version: loads lazily with one load in flight, retries after a failed
- * load, and unloads only once the calls running on it have finished.
+ * load, counts its traffic, and unloads only once the calls running on it have finished.
  */
 export class ModelSlot {
   readonly entry: ModelEntry;
-  private readonly load: AnyLoader;
-  private readonly options: ModelSlotOptions;
+  readonly stats: ModelStats = {
+    requests: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+    timedOut: 0,
+    rejected: 0,
+    batches: 0,
+    items: 0,
+  };
+  lastUsedAt = 0;
   private state: ModelState = 'unloaded';
   private model: LoadedModel | undefined;
   private loading: Promise<LoadedModel> | undefined;
@@ -32,12 +56,10 @@ export class ModelSlot {
 
   constructor(
     entry: ModelEntry,
-    loader: ModelLoader<ModelEntry['task']>,
-    options: ModelSlotOptions,
+    private readonly load: SlotLoader,
+    private readonly options: ModelSlotOptions,
   ) {
     this.entry = entry;
-    this.load = loader;
-    this.options = options;
   }
 
   get key(): string {
@@ -52,6 +74,11 @@ export class ModelSlot {
     return this.activeDevice;
   }
 
+  get isBusy(): boolean {
+    return this.running > 0 || this.loading !== undefined;
+  }
+
+  /** True when the model runs on another device than the GPU it was configured for. */
   get fellBack(): boolean {
     return (
       this.activeDevice !== null &&
@@ -62,6 +89,7 @@ export class ModelSlot {
 
   /** Returns the loaded model, loading it first if needed; concurrent callers share one load. */
   async acquire(): Promise<LoadedModel> {
+    this.lastUsedAt = Date.now();
     if (this.model) return this.model;
     if (this.loading) return this.loading;
     const waitMs = this.failedAt + this.options.loadRetryDelayMs - Date.now();
@@ -78,14 +106,21 @@ export class ModelSlot {
     }
   }
 
-  /** Runs one call on the model, keeping it alive until the call ends even if unloaded meanwhile. */
+  /** Runs one call, keeping the model alive until it ends even if unloaded meanwhile. */
   async run<Result>(call: (model: LoadedModel) => Promise<Result>): Promise<Result> {
-    const model = await this.acquire();
+    this.stats.requests += 1;
     this.running += 1;
     try {
-      return await call(model);
+      const result = await call(await this.acquire());
+      this.stats.completed += 1;
+      return result;
+    } catch (error) {
+      const code = error instanceof ModelError ? error.code : undefined;
+      this.stats[(code && outcomeByCode[code]) ?? 'failed'] += 1;
+      throw error;
     } finally {
       this.running -= 1;
+      this.lastUsedAt = Date.now();
       if (this.running === 0) await this.disposeRetired();
     }
   }
@@ -102,19 +137,31 @@ export class ModelSlot {
     if (this.running === 0) await this.disposeRetired();
   }
 
-  info(flags: { isDefaultVersion: boolean; isTaskDefault: boolean }): ModelInfo {
+  queueDepth(): number {
+    const model = this.model as (LoadedModel & { queueDepth?: () => number }) | undefined;
+    return model?.queueDepth?.() ?? 0;
+  }
+
+  info(flags: InfoFlags): ModelInfo {
+    const { entry } = this;
     return {
-      id: this.entry.id,
-      version: this.entry.version,
-      task: this.entry.task,
-      source: this.entry.source,
-      dtype: this.entry.dtype,
-      device: this.entry.device,
+      id: entry.id,
+      version: entry.version,
+      task: entry.task,
+      source: entry.source,
+      dtype: entry.dtype,
+      device: entry.device,
       activeDevice: this.activeDevice,
       deviceNote: this.deviceNote,
       state: this.state,
       error: this.error,
       loadTimeMs: this.loadTimeMs,
+      instances: entry.instances,
+      maxBatchSize: entry.maxBatchSize,
+      maxQueueDelayMs: entry.maxQueueDelayMs,
+      maxQueueSize: entry.maxQueueSize,
+      queueDepth: this.queueDepth(),
+      stats: { ...this.stats },
       ...flags,
     };
   }
@@ -123,20 +170,21 @@ export class ModelSlot {
     this.state = 'loading';
     this.error = null;
     const started = performance.now();
+    const plan = await this.options.planDevices(this.entry.device);
     const failures: string[] = [];
-    for (const device of deviceCandidates(this.entry.device)) {
+    const onBatch = (items: number) => {
+      this.stats.batches += 1;
+      this.stats.items += items;
+    };
+    for (const device of plan.candidates) {
       try {
-        const model = await this.load(this.entry, { device });
+        const model = await this.load(this.entry, { device, onBatch });
         this.model = model;
         this.state = 'ready';
         this.activeDevice = device;
         this.loadTimeMs = Math.round(performance.now() - started);
         this.deviceNote =
-          failures.length > 0
-            ? `fell back to ${device}: ${failures.join('; ')}`
-            : this.entry.device === 'auto'
-              ? `auto chose ${device}`
-              : null;
+          failures.length > 0 ? `fell back to ${device}: ${failures.join('; ')}` : plan.note;
         return model;
       } catch (error) {
         failures.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
@@ -146,7 +194,7 @@ export class ModelSlot {
     this.failedAt = Date.now();
     this.error = failures.join('; ');
     throw new ModelError('MODEL_LOAD_FAILED', `${this.key} failed to load: ${this.error}`, {
-      retryAfterSeconds: Math.ceil(this.options.loadRetryDelayMs / 1000),
+      retryAfterSeconds: Math.max(1, Math.ceil(this.options.loadRetryDelayMs / 1000)),
     });
   }
 

@@ -6,3 +6,4 @@ export * from './limits.js';
 export * from './model-info.js';
 export * from './model-reference.js';
 export * from './predict.js';
+export * from './tensor.js';

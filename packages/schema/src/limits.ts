@@ -8,4 +8,8 @@ export const limits = {
   imageUrlMaxLength: 2_048,
   topKMax: 100,
   topKDefault: 5,
+  routingKeyMaxLength: 256,
+  tensorMaxElements: 1_000_000,
+  tensorMaxRank: 8,
+  tensorMaxInputs: 32,
 } as const;

@@ -19,11 +19,18 @@ export const modelVersionSchema = z
 export const modelSelectionShape = {
   model: modelIdSchema.optional(),
   version: modelVersionSchema.optional(),
+  /** Same key, same version under A/B routing (a user or session id, say). */
+  routingKey: z.string().min(1).max(limits.routingKeyMaxLength).optional(),
 };
 
-/** Fields every inference output shares, so a caller always knows what answered. */
+/** Fields every inference output shares, so a caller always knows what answered and how. */
 export const servedByShape = {
   model: z.string(),
   version: z.string(),
+  /** Time the model call took, for the whole batch this request rode in. */
   inferenceTimeMs: z.number().nonnegative(),
+  /** Time spent waiting in the model's queue before its batch started. */
+  queueTimeMs: z.number().nonnegative(),
+  /** Items (texts, images, tensor rows) in the model call that served this request. */
+  batchSize: z.number().int().positive(),
 };

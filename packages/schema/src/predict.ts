@@ -2,13 +2,9 @@ import { z } from 'zod';
 import { imageSourceSchema } from './image-source.js';
 import { limits } from './limits.js';
 import { modelSelectionShape, servedByShape } from './model-reference.js';
+import { tensorMapSchema, tensorSchema } from './tensor.js';
 
-export const imagePredictInputSchema = z.object({
-  ...modelSelectionShape,
-  image: imageSourceSchema,
-  topK: z.number().int().min(1).max(limits.topKMax).default(limits.topKDefault),
-});
-export type ImagePredictInput = z.input<typeof imagePredictInputSchema>;
+const topKSchema = z.number().int().min(1).max(limits.topKMax).default(limits.topKDefault);
 
 export const predictionSchema = z.object({
   label: z.string(),
@@ -16,8 +12,34 @@ export const predictionSchema = z.object({
 });
 export type Prediction = z.infer<typeof predictionSchema>;
 
+/** Image classification: one image in, its top-k labels out. */
+export const imagePredictInputSchema = z
+  .object({ ...modelSelectionShape, image: imageSourceSchema, topK: topKSchema })
+  .strict();
+export type ImagePredictInput = z.input<typeof imagePredictInputSchema>;
+
 export const imagePredictOutputSchema = z.object({
   ...servedByShape,
   predictions: z.array(predictionSchema),
 });
 export type ImagePredictOutput = z.infer<typeof imagePredictOutputSchema>;
+
+/** A generic ONNX model: named input tensors in, named output tensors out. */
+export const tensorPredictInputSchema = z
+  .object({ ...modelSelectionShape, inputs: tensorMapSchema, topK: topKSchema })
+  .strict();
+export type TensorPredictInput = z.input<typeof tensorPredictInputSchema>;
+
+export const tensorPredictOutputSchema = z.object({
+  ...servedByShape,
+  outputs: z.record(z.string(), tensorSchema),
+  /** Per batch row, when the model config maps an output to labels. */
+  predictions: z.array(z.array(predictionSchema)).optional(),
+});
+export type TensorPredictOutput = z.infer<typeof tensorPredictOutputSchema>;
+
+export const predictInputSchema = z.union([imagePredictInputSchema, tensorPredictInputSchema]);
+export type PredictInput = z.input<typeof predictInputSchema>;
+
+export const predictOutputSchema = z.union([imagePredictOutputSchema, tensorPredictOutputSchema]);
+export type PredictOutput = z.infer<typeof predictOutputSchema>;

@@ -1,18 +1,14 @@
-import { imagePredictInputSchema, imagePredictOutputSchema } from '@mlrpc/schema';
+import { predictInputSchema, predictOutputSchema } from '@mlrpc/schema';
 import { readImageSource } from '../image/read-image-source.js';
 import { publicProcedure } from '../trpc.js';
 
-/** Image classification: top-k labels for an image sent inline or by URL. */
+/** Image classification (an image sent inline or by URL) or a generic ONNX model (named tensors). */
 export const predictProcedure = publicProcedure
-  .input(imagePredictInputSchema)
-  .output(imagePredictOutputSchema)
+  .input(predictInputSchema)
+  .output(predictOutputSchema)
   .mutation(async ({ ctx, input, signal }) => {
-    const image = await readImageSource(input.image, ctx.imageFetch, signal);
-    return ctx.models.classifyImage({
-      model: input.model,
-      version: input.version,
-      topK: input.topK,
-      image,
-      signal,
-    });
+    if ('inputs' in input) return ctx.models.predictTensors({ ...input, signal });
+    const { image: source, ...selection } = input;
+    const image = await readImageSource(source, ctx.imageFetch, signal);
+    return ctx.models.classifyImage({ ...selection, image, signal });
   });

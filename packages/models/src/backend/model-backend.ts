@@ -1,4 +1,4 @@
-import type { ModelTask, Prediction } from '@mlrpc/schema';
+import type { ModelTask, Prediction, TensorDtype } from '@mlrpc/schema';
 import type { DecodedImage } from '../image/decoded-image.js';
 import type { ModelEntry } from '../model-config.js';
 
@@ -6,13 +6,21 @@ import type { ModelEntry } from '../model-config.js';
 export type ExecutionDevice = 'cpu' | 'cuda' | 'webgpu';
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+}
+
+/** How a call was served, when a batching front ran it. */
+export interface ExecutionStats {
+  batchSize: number;
+  queueTimeMs: number;
+  inferenceTimeMs: number;
 }
 
 /** Row-major vectors in one buffer, so a batch crosses threads as a single transferable copy. */
 export interface EmbeddingBatch {
   data: Float32Array;
   dimension: number;
+  execution?: ExecutionStats;
 }
 
 export interface EmbeddingModel {
@@ -21,21 +29,65 @@ export interface EmbeddingModel {
   dispose(): Promise<void>;
 }
 
+export interface Classifications {
+  predictions: Prediction[][];
+  execution?: ExecutionStats;
+}
+
 export interface ImageClassificationModel {
   readonly task: 'image-classification';
   classify(
     images: DecodedImage[],
     options: CallOptions & { topK: number },
-  ): Promise<Prediction[][]>;
+  ): Promise<Classifications>;
+  dispose(): Promise<void>;
+}
+
+export type TypedTensorData =
+  Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+
+/** A tensor as backends hold it: typed data that can be transferred between threads. */
+export interface TensorValue {
+  dtype: TensorDtype;
+  dims: number[];
+  data: TypedTensorData;
+}
+
+export type TensorValues = Record<string, TensorValue>;
+
+/** One input or output as the ONNX file declares it; a string dim is symbolic (e.g. "batch"). */
+export interface TensorSpec {
+  name: string;
+  dtype: TensorDtype;
+  shape: Array<number | string>;
+}
+
+export interface TensorModelMetadata {
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  labels?: { output: string; names: string[] };
+}
+
+export interface TensorOutputs {
+  outputs: TensorValues;
+  execution?: ExecutionStats;
+}
+
+export interface TensorModel {
+  readonly task: 'tensor';
+  readonly metadata: TensorModelMetadata;
+  infer(inputs: TensorValues, options: CallOptions): Promise<TensorOutputs>;
   dispose(): Promise<void>;
 }
 
 /** What the manager holds once a model is loaded; it never knows which library runs it. */
-export type LoadedModel = EmbeddingModel | ImageClassificationModel;
+export type LoadedModel = EmbeddingModel | ImageClassificationModel | TensorModel;
 export type ModelForTask<Task extends ModelTask> = Extract<LoadedModel, { task: Task }>;
 
 export interface LoadContext {
   device: ExecutionDevice;
+  /** Root folder of local models, for backends that read files directly. */
+  modelsDir: string;
 }
 
 export type ModelLoader<Task extends ModelTask> = (

@@ -1,5 +1,6 @@
 import type { ModelTask } from '@mlrpc/schema';
 import type { ModelLoader } from './model-backend.js';
+import { loadOnnxTensorModel } from './onnx-tensor-model.js';
 import { loadTransformersEmbedding } from './transformers-embedding.js';
 import { loadTransformersImageClassification } from './transformers-image-classification.js';
 
@@ -7,4 +8,5 @@ import { loadTransformersImageClassification } from './transformers-image-classi
 export const modelLoaders: { [Task in ModelTask]: ModelLoader<Task> } = {
   'feature-extraction': loadTransformersEmbedding,
   'image-classification': loadTransformersImageClassification,
+  tensor: loadOnnxTensorModel,
 };

@@ -36,7 +36,7 @@ export const loadTransformersImageClassification: ModelLoader<'image-classificat
       const perImage = (
         Array.isArray(output[0]) ? output : [output]
       ) as ImageClassificationOutput[];
-      return perImage.map(toPredictions);
+      return { predictions: perImage.map(toPredictions) };
     },
     async dispose() {
       await classifier.dispose();

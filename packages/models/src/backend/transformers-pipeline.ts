@@ -33,6 +33,9 @@ export function loadPipeline(
         device: context.device,
         ...(localOnly ? { local_files_only: true } : {}),
         ...(entry.dtype === 'auto' ? {} : { dtype: entry.dtype }),
+        ...(entry.threads === undefined
+          ? {}
+          : { session_options: { intraOpNumThreads: entry.threads, interOpNumThreads: 1 } }),
       });
     } finally {
       env.allowRemoteModels = allowRemote;

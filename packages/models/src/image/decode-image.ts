@@ -26,7 +26,8 @@ export async function decodeImage(
       throw new ModelError('INVALID_IMAGE', `decoded image has ${info.channels} channels, not 3`);
     }
     return {
-      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      // A copy that owns its memory, so it can be transferred to a worker thread.
+      data: new Uint8Array(data),
       width: info.width,
       height: info.height,
       channels: 3,

@@ -1,0 +1,67 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ErrorCode } from '@mlrpc/schema';
+import type { LoadedModel, ModelLoader } from '../backend/model-backend.js';
+import { modelLoaders } from '../backend/model-loaders.js';
+import { configureTransformersRuntime } from '../backend/transformers-runtime.js';
+import type { ModelEntry } from '../model-config.js';
+import { ModelError } from '../model-error.js';
+import { runCall } from './run-call.js';
+import { warmUp } from './warm-up.js';
+import type { WorkerMessage, WorkerRequest, WorkerSetup } from './worker-protocol.js';
+
+// Entry point of a model worker thread: loads one model, then runs the calls it is sent.
+const port = parentPort;
+if (!port) throw new Error('model-worker must run in a worker thread');
+const setup = workerData as WorkerSetup;
+
+function describe(error: unknown, fallback: ErrorCode): { code: ErrorCode; message: string } {
+  if (error instanceof ModelError) return { code: error.code, message: error.message };
+  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
+}
+
+async function load(): Promise<LoadedModel> {
+  configureTransformersRuntime(setup.runtime);
+  const loader = modelLoaders[setup.entry.task] as ModelLoader<ModelEntry['task']>;
+  const model = await loader(setup.entry, {
+    device: setup.device,
+    modelsDir: setup.runtime.modelsDir,
+  });
+  if (setup.entry.warmUp) await warmUp(model);
+  return model;
+}
+
+load().then(
+  (model) => {
+    port.on('message', (request: WorkerRequest) => {
+      const started = performance.now();
+      runCall(model, request.call).then(
+        ({ result, transfer }) => {
+          const message: WorkerMessage = {
+            type: 'result',
+            id: request.id,
+            result,
+            inferenceTimeMs: performance.now() - started,
+          };
+          port.postMessage(message, transfer);
+        },
+        (error: unknown) => {
+          const message: WorkerMessage = {
+            type: 'failed',
+            id: request.id,
+            ...describe(error, 'INFERENCE_FAILED'),
+          };
+          port.postMessage(message);
+        },
+      );
+    });
+    const message: WorkerMessage = {
+      type: 'loaded',
+      metadata: model.task === 'tensor' ? model.metadata : undefined,
+    };
+    port.postMessage(message);
+  },
+  (error: unknown) => {
+    const message: WorkerMessage = { type: 'load-failed', ...describe(error, 'MODEL_LOAD_FAILED') };
+    port.postMessage(message);
+  },
+);

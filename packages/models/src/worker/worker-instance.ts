@@ -1,0 +1,126 @@
+import { Worker } from 'node:worker_threads';
+import type { TensorModelMetadata } from '../backend/model-backend.js';
+import { ModelError } from '../model-error.js';
+import type {
+  WorkerCall,
+  WorkerCallResult,
+  WorkerMessage,
+  WorkerRequest,
+  WorkerSetup,
+} from './worker-protocol.js';
+import { workerScript } from './worker-script.js';
+
+export interface CallResult {
+  result: WorkerCallResult;
+  inferenceTimeMs: number;
+}
+
+interface PendingCall {
+  resolve: (value: CallResult) => void;
+  reject: (error: Error) => void;
+}
+
+/** One worker thread holding one copy of a model; the main thread's handle to it. */
+export class WorkerInstance {
+  readonly metadata: TensorModelMetadata | undefined;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, PendingCall>();
+  private nextId = 0;
+  private alive = true;
+  busy = false;
+  /** Called once if the thread dies on its own (a crash), not after terminate(). */
+  onCrash: ((error: Error) => void) | undefined;
+
+  private constructor(worker: Worker, metadata: TensorModelMetadata | undefined) {
+    this.worker = worker;
+    this.metadata = metadata;
+    worker.on('message', (message: WorkerMessage) => this.settle(message));
+    worker.on('error', (error) => this.die(error));
+    worker.on('exit', (code) => this.die(new Error(`model worker exited with code ${code}`)));
+  }
+
+  /** Starts a worker and resolves once its model has loaded (and warmed up). */
+  static start(setup: WorkerSetup): Promise<WorkerInstance> {
+    const worker = new Worker(workerScript('worker/model-worker'), {
+      workerData: setup,
+      name: `mlrpc ${setup.entry.id}@${setup.entry.version}`,
+    });
+    return new Promise((resolve, reject) => {
+      // Remove only our own listeners: removeAllListeners() would also drop Node's internal
+      // hooks that keep the worker's message port referenced, and replies would never arrive.
+      const cleanUp = () => {
+        worker.off('error', fail);
+        worker.off('exit', exitEarly);
+        worker.off('message', first);
+      };
+      const fail = (error: Error) => {
+        cleanUp();
+        void worker.terminate();
+        reject(error);
+      };
+      const exitEarly = (code: number) =>
+        fail(new Error(`model worker exited with code ${code} while loading`));
+      const first = (message: WorkerMessage) => {
+        if (message.type === 'loaded') {
+          cleanUp();
+          resolve(new WorkerInstance(worker, message.metadata));
+        } else if (message.type === 'load-failed') {
+          fail(new ModelError(message.code, message.message));
+        } else {
+          fail(new Error(`model worker sent ${message.type} before loading`));
+        }
+      };
+      worker.on('error', fail);
+      worker.on('exit', exitEarly);
+      worker.on('message', first);
+    });
+  }
+
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  /** Sends one merged call; the transfer list moves its buffers instead of copying them. */
+  call(call: WorkerCall, transfer: ArrayBuffer[]): Promise<CallResult> {
+    if (!this.alive)
+      return Promise.reject(new ModelError('INFERENCE_FAILED', 'model worker is gone'));
+    const id = this.nextId++;
+    return new Promise<CallResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const request: WorkerRequest = { id, call };
+      this.worker.postMessage(request, transfer);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.alive = false;
+    this.onCrash = undefined;
+    await this.worker.terminate();
+  }
+
+  private settle(message: WorkerMessage): void {
+    if (message.type !== 'result' && message.type !== 'failed') return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (message.type === 'result') {
+      pending.resolve({ result: message.result, inferenceTimeMs: message.inferenceTimeMs });
+    } else {
+      pending.reject(new ModelError(message.code, message.message));
+    }
+  }
+
+  private die(error: Error): void {
+    if (!this.alive) return;
+    this.alive = false;
+    for (const pending of this.pending.values()) {
+      pending.reject(
+        new ModelError('INFERENCE_FAILED', `model worker crashed: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    }
+    this.pending.clear();
+    this.onCrash?.(error);
+  }
+}

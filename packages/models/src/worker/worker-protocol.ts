@@ -1,0 +1,38 @@
+import type { ErrorCode, Prediction } from '@mlrpc/schema';
+import type {
+  ExecutionDevice,
+  TensorModelMetadata,
+  TensorValues,
+} from '../backend/model-backend.js';
+import type { TransformersRuntimeOptions } from '../backend/transformers-runtime.js';
+import type { DecodedImage } from '../image/decoded-image.js';
+import type { ModelEntry } from '../model-config.js';
+
+/** What a model worker is started with (its `workerData`). */
+export interface WorkerSetup {
+  entry: ModelEntry;
+  device: ExecutionDevice;
+  runtime: TransformersRuntimeOptions;
+}
+
+/** One model call: a whole batch, already merged from several requests. */
+export type WorkerCall =
+  | { kind: 'embed'; texts: string[] }
+  | { kind: 'classify'; images: DecodedImage[]; topK: number }
+  | { kind: 'infer'; inputs: TensorValues };
+
+export type WorkerCallResult =
+  | { kind: 'embed'; data: Float32Array; dimension: number }
+  | { kind: 'classify'; predictions: Prediction[][] }
+  | { kind: 'infer'; outputs: TensorValues };
+
+export interface WorkerRequest {
+  id: number;
+  call: WorkerCall;
+}
+
+export type WorkerMessage =
+  | { type: 'loaded'; metadata: TensorModelMetadata | undefined }
+  | { type: 'load-failed'; code: ErrorCode; message: string }
+  | { type: 'result'; id: number; result: WorkerCallResult; inferenceTimeMs: number }
+  | { type: 'failed'; id: number; code: ErrorCode; message: string };
