@@ -6,6 +6,7 @@ import path from 'node:path';
 import { limits } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError } from './support/expect-api-error.js';
+import { imageResult } from './support/narrow-prediction.js';
 import { digitsRoot } from './support/paths.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -127,7 +128,7 @@ describe('bad input gets a documented, typed error and the server keeps serving'
   it('still serves correct answers after all of that', async () => {
     const base64 = (await readFile(path.join(digitsRoot, '3/45.png'))).toString('base64');
     const [prediction, embedding] = await Promise.all([
-      harness.client.predict.mutate({ image: { base64 } }),
+      harness.client.predict.mutate({ image: { base64 } }).then(imageResult),
       harness.client.embed.mutate({ texts: ['still alive'] }),
     ]);
     expect(prediction.predictions[0]?.label).toBe('3');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapConcurrently, readDigitImages, type DigitImage } from './support/digit-images.js';
 import { digitsRoot } from './support/paths.js';
 import { startStaticFileServer, type StaticFileServer } from './support/static-file-server.js';
+import { imageResult } from './support/narrow-prediction.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let harness: TestServer;
@@ -26,7 +27,9 @@ describe('predict (image classification)', () => {
     expect(digits).toHaveLength(360);
     const labels = await mapConcurrently(digits, 8, async (digit) => {
       const base64 = (await readFile(path.join(digitsRoot, digit.file))).toString('base64');
-      const result = await harness.client.predict.mutate({ image: { base64 }, topK: 3 });
+      const result = imageResult(
+        await harness.client.predict.mutate({ image: { base64 }, topK: 3 }),
+      );
       expect(result).toMatchObject({ model: 'digits', version: '1' });
       expect(result.predictions).toHaveLength(3);
       return result.predictions[0]?.label;
@@ -38,10 +41,12 @@ describe('predict (image classification)', () => {
 
   it('classifies the held-out digits fetched from an http URL (>= 95% top-1)', async () => {
     const labels = await mapConcurrently(digits, 8, async (digit) => {
-      const result = await harness.client.predict.mutate({
-        image: { url: `${files.url}/${digit.file}` },
-        topK: 1,
-      });
+      const result = imageResult(
+        await harness.client.predict.mutate({
+          image: { url: `${files.url}/${digit.file}` },
+          topK: 1,
+        }),
+      );
       return result.predictions[0]?.label;
     });
     const correct = labels.filter((label, index) => label === digits[index]?.label).length;
@@ -51,7 +56,9 @@ describe('predict (image classification)', () => {
   it('returns confidences that are sorted probabilities, topK of them', async () => {
     const seven = digits.find((digit) => digit.label === '7')?.file ?? 'missing';
     const base64 = (await readFile(path.join(digitsRoot, seven))).toString('base64');
-    const result = await harness.client.predict.mutate({ image: { base64 }, topK: 10 });
+    const result = imageResult(
+      await harness.client.predict.mutate({ image: { base64 }, topK: 10 }),
+    );
     const confidences = result.predictions.map((prediction) => prediction.confidence);
     expect(result.predictions.map((prediction) => prediction.label).sort()).toEqual([
       '0',
@@ -72,11 +79,13 @@ describe('predict (image classification)', () => {
 
   it('serves a pinned version and says which one answered', async () => {
     const base64 = (await readFile(path.join(digitsRoot, '3/45.png'))).toString('base64');
-    const result = await harness.client.predict.mutate({
-      model: 'digits',
-      version: '1-q8',
-      image: { base64: `data:image/png;base64,${base64}` },
-    });
+    const result = imageResult(
+      await harness.client.predict.mutate({
+        model: 'digits',
+        version: '1-q8',
+        image: { base64: `data:image/png;base64,${base64}` },
+      }),
+    );
     expect(result).toMatchObject({ model: 'digits', version: '1-q8' });
     expect(result.predictions[0]?.label).toBe('3');
     expect(result.predictions).toHaveLength(5);

@@ -134,6 +134,7 @@ export class ModelManager {
       const started = performance.now();
       const result = await model.classify([image], { topK: request.topK, signal: request.signal });
       return {
+        kind: 'image-classification',
         ...servedBy(slot, result.execution, 1, started),
         predictions: result.predictions[0] ?? [],
       };
@@ -151,6 +152,7 @@ export class ModelManager {
       const labels = model.metadata.labels;
       const predictions = labels ? labelPredictions(labels, outputs, request.topK) : undefined;
       return {
+        kind: 'tensor',
         ...servedBy(slot, execution, rows, started),
         outputs: toJsonTensors(outputs),
         ...(predictions ? { predictions } : {}),

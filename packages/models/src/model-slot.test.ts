@@ -58,7 +58,9 @@ describe('ModelSlot', () => {
     expect(refused).toBeInstanceOf(ModelError);
     expect((refused as ModelError).retryAfterSeconds).toBeGreaterThan(0);
     expect(calls.loads).toHaveLength(1);
-    expect(slot.info({ isDefaultVersion: true, isTaskDefault: true })).toMatchObject({
+    expect(
+      slot.info({ isDefaultVersion: true, isTaskDefault: true, trafficShare: null }),
+    ).toMatchObject({
       state: 'failed',
       error: 'cpu: no cpu here',
     });
@@ -75,7 +77,7 @@ describe('ModelSlot', () => {
     await slot.acquire();
     expect(calls.loads).toEqual(['cuda', 'cpu']);
     expect(slot.fellBack).toBe(true);
-    const info = slot.info({ isDefaultVersion: true, isTaskDefault: true });
+    const info = slot.info({ isDefaultVersion: true, isTaskDefault: true, trafficShare: null });
     expect(info.activeDevice).toBe('cpu');
     expect(info.deviceNote).toContain('no cuda here');
   });

@@ -138,7 +138,7 @@ export class ModelSlot {
   }
 
   queueDepth(): number {
-    const model = this.model as (LoadedModel & { queueDepth?: () => number }) | undefined;
+    const model: (LoadedModel & { queueDepth?: () => number }) | undefined = this.model;
     return model?.queueDepth?.() ?? 0;
   }
 

@@ -19,6 +19,7 @@ export const imagePredictInputSchema = z
 export type ImagePredictInput = z.input<typeof imagePredictInputSchema>;
 
 export const imagePredictOutputSchema = z.object({
+  kind: z.literal('image-classification'),
   ...servedByShape,
   predictions: z.array(predictionSchema),
 });
@@ -31,6 +32,7 @@ export const tensorPredictInputSchema = z
 export type TensorPredictInput = z.input<typeof tensorPredictInputSchema>;
 
 export const tensorPredictOutputSchema = z.object({
+  kind: z.literal('tensor'),
   ...servedByShape,
   outputs: z.record(z.string(), tensorSchema),
   /** Per batch row, when the model config maps an output to labels. */
@@ -41,5 +43,9 @@ export type TensorPredictOutput = z.infer<typeof tensorPredictOutputSchema>;
 export const predictInputSchema = z.union([imagePredictInputSchema, tensorPredictInputSchema]);
 export type PredictInput = z.input<typeof predictInputSchema>;
 
-export const predictOutputSchema = z.union([imagePredictOutputSchema, tensorPredictOutputSchema]);
+/** Narrow on `kind` to get the image or the tensor shape. */
+export const predictOutputSchema = z.discriminatedUnion('kind', [
+  imagePredictOutputSchema,
+  tensorPredictOutputSchema,
+]);
 export type PredictOutput = z.infer<typeof predictOutputSchema>;

@@ -48,7 +48,7 @@ async function readLabels(
   if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
     throw new ModelError('MODEL_LOAD_FAILED', `${file} holds no list of label names`);
   }
-  return { output, names: list as string[] };
+  return { output, names: list };
 }
 
 /** A plain ONNX file run by onnxruntime-node: named tensors in, named tensors out. */

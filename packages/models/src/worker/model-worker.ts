@@ -33,6 +33,12 @@ async function load(): Promise<LoadedModel> {
 load().then(
   (model) => {
     port.on('message', (request: WorkerRequest) => {
+      if (request.type === 'dispose') {
+        // Ending the thread while onnxruntime runs aborts the whole process, so the main
+        // thread asks only when idle, and the model is released before the thread ends.
+        void model.dispose().finally(() => process.exit(0));
+        return;
+      }
       const started = performance.now();
       runCall(model, request.call).then(
         ({ result, transfer }) => {

@@ -87,15 +87,31 @@ export class WorkerInstance {
     const id = this.nextId++;
     return new Promise<CallResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const request: WorkerRequest = { id, call };
+      const request: WorkerRequest = { type: 'run', id, call };
       this.worker.postMessage(request, transfer);
     });
   }
 
-  async terminate(): Promise<void> {
+  /**
+   * Ends the thread once running calls finish: terminating a thread inside an onnxruntime call
+   * aborts the whole process. After `graceMs` it is terminated regardless.
+   */
+  async terminate(graceMs = 30_000): Promise<void> {
     this.alive = false;
     this.onCrash = undefined;
-    await this.worker.terminate();
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const deadline = Date.now() + graceMs;
+    while (this.pending.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const request: WorkerRequest = { type: 'dispose' };
+    this.worker.postMessage(request);
+    const timer = setTimeout(
+      () => void this.worker.terminate(),
+      Math.max(1_000, deadline - Date.now()),
+    );
+    await exited;
+    clearTimeout(timer);
   }
 
   private settle(message: WorkerMessage): void {

@@ -27,7 +27,7 @@ export class WorkerPool {
     if (failure) {
       await Promise.all(
         started.map((result) =>
-          result.status === 'fulfilled' ? result.value.terminate() : undefined,
+          result.status === 'fulfilled' ? result.value.terminate() : Promise.resolve(),
         ),
       );
       throw failure.reason;

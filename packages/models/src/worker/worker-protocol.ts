@@ -26,10 +26,10 @@ export type WorkerCallResult =
   | { kind: 'classify'; predictions: Prediction[][] }
   | { kind: 'infer'; outputs: TensorValues };
 
-export interface WorkerRequest {
-  id: number;
-  call: WorkerCall;
-}
+export type WorkerRequest =
+  | { type: 'run'; id: number; call: WorkerCall }
+  /** Release the model and end the thread; sent once no call is running. */
+  | { type: 'dispose' };
 
 export type WorkerMessage =
   | { type: 'loaded'; metadata: TensorModelMetadata | undefined }
