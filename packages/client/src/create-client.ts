@@ -2,6 +2,7 @@ import type { AppRouter } from '@mlrpc/api';
 import {
   createTRPCClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
   splitLink,
   type TRPCClient,
@@ -20,6 +21,8 @@ export interface ClientOptions {
   headers?: HeaderMap | (() => HeaderMap);
   /** The tRPC mount path on the server; `/trpc` unless the server was configured otherwise. */
   path?: string;
+  /** Merge calls made in the same tick into one HTTP request (default true). */
+  batch?: boolean;
   /** A fetch implementation, for tests or runtimes without a global one. */
   fetch?: typeof globalThis.fetch;
 }
@@ -57,7 +60,7 @@ export function createClient(options: ClientOptions): MlrpcClient {
               }),
           }),
         }),
-        false: httpBatchLink({
+        false: (options.batch === false ? httpLink : httpBatchLink)({
           url: endpoint,
           transformer: superjson,
           fetch: fetchImplementation,

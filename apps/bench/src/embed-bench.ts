@@ -1,0 +1,58 @@
+import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { createClient } from '@mlrpc/client';
+import { closedLoop } from './load.js';
+import { modelsDir } from './paths.js';
+import { repeat } from './statistics.js';
+
+export const rawBatchSizes = [1, 8, 32];
+export const callerCounts = [1, 8, 32];
+
+/** The ceiling: the same model called in-process by transformers.js at fixed batch sizes. */
+export async function rawEmbedThroughput(sentences: string[], runs: number, seconds: number) {
+  env.allowRemoteModels = false;
+  env.localModelPath = `${modelsDir}/`;
+  const extractor = (await pipeline('feature-extraction', 'local/all-MiniLM-L6-v2-random', {
+    dtype: 'q8',
+    device: 'cpu',
+  })) as FeatureExtractionPipeline;
+  const results: Record<number, number[]> = {};
+  for (const size of rawBatchSizes) {
+    await extractor(sentences.slice(0, size), { pooling: 'mean', normalize: true });
+    results[size] = await repeat(runs, async () => {
+      let done = 0;
+      const started = performance.now();
+      for (let offset = 0; performance.now() - started < seconds * 1000; offset += size) {
+        const start = offset % (sentences.length - size);
+        await extractor(sentences.slice(start, start + size), { pooling: 'mean', normalize: true });
+        done += size;
+      }
+      return done / ((performance.now() - started) / 1000);
+    });
+  }
+  await extractor.dispose();
+  return results;
+}
+
+/** Sentences per second through the server: `callers` independent clients, one sentence a call. */
+export async function serverEmbedThroughput(
+  url: string,
+  model: string,
+  sentences: string[],
+  runs: number,
+  seconds: number,
+) {
+  const client = createClient({ url, batch: false });
+  const call = (caller: number, sequence: number) =>
+    client.embed.mutate({
+      model,
+      texts: [sentences[(caller * 7919 + sequence) % sentences.length] ?? 'x'],
+    });
+  const results: Record<number, number[]> = {};
+  for (const callers of callerCounts) {
+    await closedLoop(callers, 1000, call);
+    results[callers] = (await repeat(runs, () => closedLoop(callers, seconds * 1000, call))).map(
+      (result) => result.perSecond,
+    );
+  }
+  return results;
+}

@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient } from '@mlrpc/client';
+import { rawEmbedThroughput, serverEmbedThroughput } from './embed-bench.js';
+import { livenessUnderLoad } from './health-bench.js';
+import { irisInput, irisThroughput, sampleProbabilities, type IrisTarget } from './iris-bench.js';
+import { httpLoad } from './load.js';
+import { readFloatInitializers } from './onnx-initializers.js';
+import { irisModel, modelsDir, repositoryRoot } from './paths.js';
+import { renderReport, type BenchResults } from './report.js';
+import { readSentences } from './sentences.js';
+import {
+  freePort,
+  residentMemoryMiB,
+  startService,
+  type ServiceProcess,
+} from './service-process.js';
+
+const runs = 3;
+const startedAt = new Date();
+const log = (message: string) =>
+  console.log(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${message}`);
+
+function hasFastApi(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import fastapi, uvicorn, numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startMlrpc(): Promise<ServiceProcess> {
+  return startService({
+    command: process.execPath,
+    args: [path.join(repositoryRoot, 'apps/server/dist/main.js')],
+    env: {
+      PORT: '0',
+      MODELS_CONFIG: path.join(repositoryRoot, 'apps/bench/models.bench.json'),
+      MODELS_DIR: modelsDir,
+      MODELS_OFFLINE: '1',
+      LOG_LEVEL: 'info',
+    },
+    readyUrl: (line) =>
+      line.includes('mlrpc server listening')
+        ? (JSON.parse(line) as { url: string }).url
+        : undefined,
+  });
+}
+
+async function startFastApi(): Promise<ServiceProcess> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'mlrpc-bench-'));
+  const weights = path.join(folder, 'iris-weights.json');
+  await writeFile(weights, JSON.stringify(await readFloatInitializers(irisModel)));
+  const port = await freePort();
+  return startService({
+    command: '/usr/bin/python3',
+    args: [
+      '-m',
+      'uvicorn',
+      'iris_app:app',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+    ],
+    cwd: path.join(repositoryRoot, 'apps/bench/python'),
+    env: { IRIS_WEIGHTS: weights },
+    readyUrl: (line) => (line.includes('Uvicorn running') ? `http://127.0.0.1:${port}` : undefined),
+  });
+}
+
+const sentences = await readSentences();
+log('raw in-process embedding ceiling');
+const rawEmbed = await rawEmbedThroughput(sentences, runs, 3);
+
+log('starting the mlrpc server');
+const mlrpc = await startMlrpc();
+const client = createClient({ url: mlrpc.url });
+await client.models.load.mutate({ id: 'minilm-batched' });
+await client.models.load.mutate({ id: 'minilm-unbatched' });
+await client.models.load.mutate({ id: 'iris' });
+
+log('warm-up, then memory over 10,000 predict requests');
+const irisUrl = `${mlrpc.url}/trpc/predict`;
+await httpLoad({ url: irisUrl, body: { json: irisInput }, connections: 32, amount: 2000 });
+await Promise.all(sentences.slice(0, 200).map((text) => client.embed.mutate({ texts: [text] })));
+const afterWarmUpMiB = await residentMemoryMiB(mlrpc.pid);
+await httpLoad({ url: irisUrl, body: { json: irisInput }, connections: 32, amount: 10_000 });
+const afterRequestsMiB = await residentMemoryMiB(mlrpc.pid);
+
+log('embedding through the server, batching on and off');
+const batchedEmbed = await serverEmbedThroughput(mlrpc.url, 'minilm-batched', sentences, runs, 4);
+const unbatchedEmbed = await serverEmbedThroughput(
+  mlrpc.url,
+  'minilm-unbatched',
+  sentences,
+  runs,
+  4,
+);
+
+log('liveness under load');
+const liveness = await livenessUnderLoad(mlrpc.url, sentences, 6);
+
+log('iris: mlrpc, raw node:http, FastAPI');
+const raw = await startService({
+  command: process.execPath,
+  args: [path.join(repositoryRoot, 'apps/bench/dist/raw-iris-server.js'), irisModel],
+  readyUrl: (line) => /^listening (\S+)/.exec(line)?.[1],
+});
+const fastapi = hasFastApi() ? await startFastApi() : undefined;
+const targets: IrisTarget[] = [
+  {
+    name: 'mlrpc: tRPC on Express 5, request ids + JSON access logs, model in a worker thread',
+    url: irisUrl,
+    body: { json: irisInput },
+  },
+  {
+    name: 'raw node:http + zod + onnxruntime on the event loop',
+    url: `${raw.url}/`,
+    body: irisInput,
+  },
+  ...(fastapi
+    ? [
+        {
+          name: 'FastAPI 0.92 + uvicorn 0.17 (1 worker, access log on), numpy',
+          url: `${fastapi.url}/predict`,
+          body: irisInput,
+        },
+      ]
+    : []),
+];
+const samples = await Promise.all(targets.map((target) => sampleProbabilities(target)));
+const reference = samples[0] ?? [];
+const irisCheck = samples.every(
+  (sample) =>
+    sample.length === 3 &&
+    sample.every((value, index) => Math.abs(value - (reference[index] ?? 0)) < 1e-5),
+)
+  ? `every server returns the same probabilities for the sample row (${reference.map((value) => value.toFixed(4)).join(', ')})`
+  : `MISMATCH between servers: ${JSON.stringify(samples)}`;
+const iris = [];
+for (const target of targets)
+  iris.push({ name: target.name, results: await irisThroughput(target, runs, 5) });
+if (!fastapi) {
+  iris.push({
+    name: 'FastAPI: not installed (apt-get install python3-fastapi python3-uvicorn python3-numpy)',
+    results: [],
+  });
+}
+
+await Promise.all([mlrpc.stop(), raw.stop(), fastapi?.stop()]);
+
+const results: BenchResults = {
+  startedAt,
+  durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+  runs,
+  rawEmbed,
+  batchedEmbed,
+  unbatchedEmbed,
+  iris,
+  irisCheck,
+  liveness,
+  memory: { afterWarmUpMiB, afterRequestsMiB, requests: 10_000 },
+};
+await writeFile(path.join(repositoryRoot, 'BENCHMARKS.md'), renderReport(results));
+log('wrote BENCHMARKS.md');
+console.log(renderReport(results));
