@@ -11,10 +11,14 @@ export const callerCounts = [1, 8, 32];
 export async function rawEmbedThroughput(sentences: string[], runs: number, seconds: number) {
   env.allowRemoteModels = false;
   env.localModelPath = `${modelsDir}/`;
-  const extractor = (await pipeline('feature-extraction', 'local/all-MiniLM-L6-v2-random', {
-    dtype: 'q8',
-    device: 'cpu',
-  })) as FeatureExtractionPipeline;
+  const extractor: FeatureExtractionPipeline = await pipeline(
+    'feature-extraction',
+    'local/all-MiniLM-L6-v2-random',
+    {
+      dtype: 'q8',
+      device: 'cpu',
+    },
+  );
   const results: Record<number, number[]> = {};
   for (const size of rawBatchSizes) {
     await extractor(sentences.slice(0, size), { pooling: 'mean', normalize: true });

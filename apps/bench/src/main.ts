@@ -85,9 +85,10 @@ await client.models.load.mutate({ id: 'minilm-batched' });
 await client.models.load.mutate({ id: 'minilm-unbatched' });
 await client.models.load.mutate({ id: 'iris' });
 
-log('warm-up, then memory over 10,000 predict requests');
+log('warm-up (20,000 requests), then memory over 10,000 more');
 const irisUrl = `${mlrpc.url}/trpc/predict`;
-await httpLoad({ url: irisUrl, body: { json: irisInput }, connections: 32, amount: 2000 });
+// V8 sizes its heaps over the first ~10k requests; steady state is what a long-running server sees.
+await httpLoad({ url: irisUrl, body: { json: irisInput }, connections: 32, amount: 20_000 });
 await Promise.all(sentences.slice(0, 200).map((text) => client.embed.mutate({ texts: [text] })));
 const afterWarmUpMiB = await residentMemoryMiB(mlrpc.pid);
 await httpLoad({ url: irisUrl, body: { json: irisInput }, connections: 32, amount: 10_000 });

@@ -91,7 +91,7 @@ export function renderReport(results: BenchResults): string {
     '',
     '## 4. Memory',
     '',
-    `Server RSS (main thread and model workers) after warm-up: ${number(results.memory.afterWarmUpMiB)} MiB;`,
+    `Server RSS (main thread and model workers) after a warm-up of 20,000 requests: ${number(results.memory.afterWarmUpMiB)} MiB;`,
     `after ${number(results.memory.requests)} more predict requests: ${number(results.memory.afterRequestsMiB)} MiB (${number(growth, 1)}%).`,
     '',
   ];

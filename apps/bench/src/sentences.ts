@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sharedRoot } from './paths.js';
 
-/** Natural sentences of about 20 tokens: the WordNet glosses of the held-out set. */
+/**
+ * Natural sentences of about 20 tokens: WordNet glosses of 14 to 18 words. Similar lengths keep
+ * batches free of padding, so batch-size effects are the model's, not the padding's.
+ */
 export async function readSentences(): Promise<string[]> {
   const text = await readFile(
     path.join(sharedRoot, 'data/wordnet/heldout-lemma-gloss.jsonl'),
@@ -12,5 +15,8 @@ export async function readSentences(): Promise<string[]> {
     .trim()
     .split('\n')
     .map((line) => (JSON.parse(line) as { gloss: string }).gloss)
-    .filter((gloss) => gloss.split(' ').length >= 8);
+    .filter((gloss) => {
+      const words = gloss.split(' ').length;
+      return words >= 14 && words <= 18;
+    });
 }

@@ -21,7 +21,7 @@ export const modelEntrySchema = z
     /** Most items (texts, images, tensor rows) in one model call; 1 turns batching off. */
     maxBatchSize: z.number().int().min(1).max(4096).default(32),
     /** How long a partly filled batch may wait for more requests while an instance is idle. */
-    maxQueueDelayMs: z.number().min(0).max(10_000).default(2),
+    maxQueueDelayMs: z.number().min(0).max(10_000).default(0),
     /** Requests waiting beyond this are refused with QUEUE_FULL and a Retry-After hint. */
     maxQueueSize: z.number().int().min(1).max(1_000_000).default(256),
     /** Deadline of every request, queueing included. */

@@ -10,6 +10,7 @@ import type {
   TensorSpec,
   TensorValues,
 } from './model-backend.js';
+import { onnxSessionOptions } from './onnx-session-options.js';
 import { fromOrtTensor, toTensorDtype } from './onnx-tensors.js';
 
 function specsOf(
@@ -55,10 +56,8 @@ async function readLabels(
 export const loadOnnxTensorModel: ModelLoader<'tensor'> = async (entry, context) => {
   const folder = path.resolve(context.modelsDir, entry.source);
   const session = await ort.InferenceSession.create(path.join(folder, entry.file), {
-    executionProviders: [context.device === 'cpu' ? 'cpu' : context.device],
-    ...(entry.threads === undefined
-      ? {}
-      : { intraOpNumThreads: entry.threads, interOpNumThreads: 1 }),
+    ...onnxSessionOptions(entry),
+    executionProviders: [context.device],
   });
   const outputs = specsOf(session.outputMetadata, 'output');
   const metadata: TensorModelMetadata = {

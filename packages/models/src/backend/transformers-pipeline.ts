@@ -3,6 +3,7 @@ import path from 'node:path';
 import { env, pipeline, type PipelineType } from '@huggingface/transformers';
 import type { ModelEntry } from '../model-config.js';
 import type { LoadContext } from './model-backend.js';
+import { onnxSessionOptions } from './onnx-session-options.js';
 
 let loadQueue: Promise<unknown> = Promise.resolve();
 
@@ -33,9 +34,7 @@ export function loadPipeline(
         device: context.device,
         ...(localOnly ? { local_files_only: true } : {}),
         ...(entry.dtype === 'auto' ? {} : { dtype: entry.dtype }),
-        ...(entry.threads === undefined
-          ? {}
-          : { session_options: { intraOpNumThreads: entry.threads, interOpNumThreads: 1 } }),
+        session_options: onnxSessionOptions(entry),
       });
     } finally {
       env.allowRemoteModels = allowRemote;

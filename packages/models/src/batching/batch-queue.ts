@@ -1,6 +1,7 @@
 import type { ExecutionStats } from '../backend/model-backend.js';
 import { ModelError } from '../model-error.js';
-import type { WorkerInstance } from '../worker/worker-instance.js';
+import type { CallResult } from '../worker/worker-instance.js';
+import type { WorkerCall } from '../worker/worker-protocol.js';
 import type { BatchCodec } from './batch-codec.js';
 
 export interface BatchSettings {
@@ -8,6 +9,13 @@ export interface BatchSettings {
   maxQueueDelayMs: number;
   maxQueueSize: number;
   timeoutMs: number;
+}
+
+/** What the queue needs of a worker: WorkerInstance in production, a fake in unit tests. */
+export interface BatchWorker {
+  readonly isAlive: boolean;
+  busy: boolean;
+  call(call: WorkerCall, transfer: ArrayBuffer[]): Promise<CallResult>;
 }
 
 export interface Served<Response> {
@@ -36,11 +44,12 @@ export class BatchQueue<Request, Response> {
   private timer: NodeJS.Timeout | undefined;
   private closedWith: ModelError | undefined;
   private millisecondsPerItem = 0;
+  private lastBatchItems = 0;
 
   constructor(
     private readonly codec: BatchCodec<Request, Response>,
     private readonly settings: BatchSettings,
-    private readonly instances: () => readonly WorkerInstance[],
+    private readonly instances: () => readonly BatchWorker[],
     private readonly onBatch: (items: number) => void = () => undefined,
   ) {}
 
@@ -108,7 +117,14 @@ export class BatchQueue<Request, Response> {
       const oldest = this.queue[0];
       if (!instance || !oldest) return;
       const waited = performance.now() - oldest.enqueuedAt;
-      if (this.queuedItems < this.settings.maxBatchSize && waited < this.settings.maxQueueDelayMs) {
+      // Hold a partial batch only while traffic suggests more is on its way (the last batch was
+      // bigger than what waits now), so a lone caller never pays the delay.
+      const moreLikely = this.lastBatchItems > this.queuedItems;
+      if (
+        moreLikely &&
+        this.queuedItems < this.settings.maxBatchSize &&
+        waited < this.settings.maxQueueDelayMs
+      ) {
         this.timer = setTimeout(() => this.pump(), this.settings.maxQueueDelayMs - waited);
         return;
       }
@@ -130,11 +146,12 @@ export class BatchQueue<Request, Response> {
     return batch;
   }
 
-  private dispatch(instance: WorkerInstance, batch: Array<Pending<Request, Response>>): void {
+  private dispatch(instance: BatchWorker, batch: Array<Pending<Request, Response>>): void {
     instance.busy = true;
     const started = performance.now();
     const requests = batch.map((pending) => pending.request);
     const batchSize = batch.reduce((sum, pending) => sum + pending.size, 0);
+    this.lastBatchItems = batchSize;
     this.onBatch(batchSize);
     const { call, transfer } = this.codec.merge(requests);
     instance

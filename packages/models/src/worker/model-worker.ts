@@ -5,6 +5,7 @@ import { modelLoaders } from '../backend/model-loaders.js';
 import { configureTransformersRuntime } from '../backend/transformers-runtime.js';
 import type { ModelEntry } from '../model-config.js';
 import { ModelError } from '../model-error.js';
+import { lowerThreadPriority } from './lower-thread-priority.js';
 import { runCall } from './run-call.js';
 import { warmUp } from './warm-up.js';
 import type { WorkerMessage, WorkerRequest, WorkerSetup } from './worker-protocol.js';
@@ -20,6 +21,7 @@ function describe(error: unknown, fallback: ErrorCode): { code: ErrorCode; messa
 }
 
 async function load(): Promise<LoadedModel> {
+  lowerThreadPriority(setup.niceness);
   configureTransformersRuntime(setup.runtime);
   const loader = modelLoaders[setup.entry.task] as ModelLoader<ModelEntry['task']>;
   const model = await loader(setup.entry, {

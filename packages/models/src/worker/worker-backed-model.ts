@@ -12,6 +12,8 @@ import { WorkerPool } from './worker-pool.js';
 
 export interface WorkerLoadContext extends LoadContext {
   runtime: TransformersRuntimeOptions;
+  /** CPU priority of inference threads (Linux nice); the event loop keeps priority 0. */
+  niceness?: number;
   /** Told the size of every batch started, for stats. */
   onBatch?: (items: number) => void;
   onTrouble?: (message: string) => void;
@@ -28,7 +30,12 @@ export async function loadInWorkers(
   entry: ModelEntry,
   context: WorkerLoadContext,
 ): Promise<WorkerBackedModel> {
-  const pool = await WorkerPool.start({ entry, device: context.device, runtime: context.runtime });
+  const pool = await WorkerPool.start({
+    entry,
+    device: context.device,
+    runtime: context.runtime,
+    niceness: context.niceness ?? 19,
+  });
   if (context.onTrouble) pool.onTrouble = context.onTrouble;
   const settings = {
     maxBatchSize: entry.maxBatchSize,

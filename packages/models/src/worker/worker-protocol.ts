@@ -13,6 +13,8 @@ export interface WorkerSetup {
   entry: ModelEntry;
   device: ExecutionDevice;
   runtime: TransformersRuntimeOptions;
+  /** CPU priority of the worker and its inference threads (Linux nice, 0..19). */
+  niceness: number;
 }
 
 /** One model call: a whole batch, already merged from several requests. */

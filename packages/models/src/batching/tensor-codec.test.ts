@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { TensorModelMetadata, TensorValues } from '../backend/model-backend.js';
+import { toNumbers } from '../backend/onnx-tensors.js';
+import { tensorCodec } from './tensor-codec.js';
+
+const metadata = (batch: number | string): TensorModelMetadata => ({
+  inputs: [{ name: 'x', dtype: 'float32', shape: [batch, 2] }],
+  outputs: [{ name: 'y', dtype: 'float32', shape: [batch, 1] }],
+});
+const rows = (...values: number[][]): TensorValues => ({
+  x: { dtype: 'float32', dims: [values.length, 2], data: Float32Array.from(values.flat()) },
+});
+
+describe('tensorCodec', () => {
+  it('stacks compatible requests along the batch dimension and cuts the outputs back', () => {
+    const codec = tensorCodec(metadata('batch'));
+    const requests = [rows([1, 2]), rows([3, 4], [5, 6])];
+    expect(codec.compatible(requests[0] as TensorValues, requests[1] as TensorValues)).toBe(true);
+    const { call } = codec.merge(requests);
+    if (call.kind !== 'infer') throw new Error('expected an infer call');
+    expect(call.inputs.x?.dims).toEqual([3, 2]);
+    expect(toNumbers(call.inputs.x?.data ?? new Float32Array())).toEqual([1, 2, 3, 4, 5, 6]);
+    const split = codec.split(
+      {
+        kind: 'infer',
+        outputs: { y: { dtype: 'float32', dims: [3, 1], data: Float32Array.from([10, 20, 30]) } },
+      },
+      requests,
+    );
+    expect(split.map((outputs) => toNumbers(outputs.y?.data ?? new Float32Array()))).toEqual([
+      [10],
+      [20, 30],
+    ]);
+    expect(split[1]?.y?.dims).toEqual([2, 1]);
+  });
+
+  it('never batches requests of another row shape or dtype, or a model with a fixed batch of 1', () => {
+    const codec = tensorCodec(metadata('batch'));
+    const wide: TensorValues = { x: { dtype: 'float32', dims: [1, 3], data: new Float32Array(3) } };
+    const integers: TensorValues = { x: { dtype: 'int32', dims: [1, 2], data: new Int32Array(2) } };
+    expect(codec.compatible(rows([1, 2]), wide)).toBe(false);
+    expect(codec.compatible(rows([1, 2]), integers)).toBe(false);
+    expect(tensorCodec(metadata(1)).compatible(rows([1, 2]), rows([3, 4]))).toBe(false);
+  });
+});
