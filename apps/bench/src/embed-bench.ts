@@ -46,17 +46,23 @@ export async function serverEmbedThroughput(
   seconds: number,
 ) {
   const client = createClient({ url, batch: false });
+  const stats = async () => (await client.models.get.query({ id: model })).models[0]?.stats;
   const call = (caller: number, sequence: number) =>
     client.embed.mutate({
       model,
       texts: [sentences[(caller * 7919 + sequence) % sentences.length] ?? 'x'],
     });
   const results: Record<number, number[]> = {};
+  const meanBatch: Record<number, number> = {};
   for (const callers of callerCounts) {
     await closedLoop(callers, 1000, call);
+    const before = await stats();
     results[callers] = (await repeat(runs, () => closedLoop(callers, seconds * 1000, call))).map(
       (result) => result.perSecond,
     );
+    const after = await stats();
+    const batches = (after?.batches ?? 0) - (before?.batches ?? 0);
+    meanBatch[callers] = ((after?.items ?? 0) - (before?.items ?? 0)) / Math.max(1, batches);
   }
-  return results;
+  return { results, meanBatch };
 }
