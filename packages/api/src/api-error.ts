@@ -45,6 +45,17 @@ export function toApiError(error: TRPCError): TRPCError {
   });
 }
 
+/** Gives an engine error thrown outside a middleware (inside a stream) its proper tRPC code. */
+export function fromEngineError(error: unknown): unknown {
+  if (!(error instanceof ModelError)) return error;
+  return new ApiError(error.code, error.message, {
+    cause: error,
+    ...(error.retryAfterSeconds === undefined
+      ? {}
+      : { retryAfterSeconds: error.retryAfterSeconds }),
+  });
+}
+
 /** Our error code for any tRPC error, including the ones tRPC raises itself (bad JSON, no route). */
 export function errorCodeOf(error: TRPCError): ErrorCode {
   if (error instanceof ApiError) return error.errorCode;

@@ -1,3 +1,4 @@
+import { chatRouter } from './router/chat.js';
 import { embedProcedure } from './router/embed.js';
 import { healthProcedure } from './router/health.js';
 import { modelsRouter } from './router/models.js';
@@ -9,6 +10,7 @@ export const appRouter = router({
   models: modelsRouter,
   embed: embedProcedure,
   predict: predictProcedure,
+  chat: chatRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,6 +12,7 @@ export type {
   TensorModelMetadata,
   TensorValue,
   TensorValues,
+  TextGenerationModel,
 } from './backend/model-backend.js';
 export { modelLoaders } from './backend/model-loaders.js';
 export {
@@ -31,6 +32,8 @@ export {
 export { ModelError } from './model-error.js';
 export {
   ModelManager,
+  type ChatHandlers,
+  type ChatRequest,
   type ClassifyImageRequest,
   type EmbedRequest,
   type ModelManagerOptions,

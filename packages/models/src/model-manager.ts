@@ -1,4 +1,6 @@
 import type {
+  ChatCompleteOutput,
+  ChatMessage,
   EmbedOutput,
   HealthOutput,
   ImagePredictOutput,
@@ -55,6 +57,22 @@ export interface ClassifyImageRequest extends ModelSelection {
 export interface PredictTensorsRequest extends ModelSelection {
   inputs: TensorMap;
   topK: number;
+}
+
+export interface ChatRequest extends ModelSelection {
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature: number;
+  topP: number;
+  stop: string[];
+  generationId: string;
+}
+
+export interface ChatHandlers {
+  /** Told which model version will answer, before the first token. */
+  onStart?: (servedBy: { model: string; version: string }) => void;
+  /** Told each piece of text as soon as it is final. */
+  onDelta?: (text: string) => void;
 }
 
 export type ModelsHealth = Omit<HealthOutput, 'version' | 'uptimeSeconds'>;
@@ -156,6 +174,41 @@ export class ModelManager {
         ...servedBy(slot, execution, rows, started),
         outputs: toJsonTensors(outputs),
         ...(predictions ? { predictions } : {}),
+      };
+    });
+  }
+
+  /** One chat turn, streamed through `handlers` and returned whole with usage and timings. */
+  async chat(request: ChatRequest, handlers: ChatHandlers = {}): Promise<ChatCompleteOutput> {
+    const slot = this.route('text-generation', request);
+    handlers.onStart?.({ model: slot.entry.id, version: slot.entry.version });
+    return this.runOn(slot, 'text-generation', request.signal, async (model) => {
+      const started = performance.now();
+      let firstTextAt: number | undefined;
+      const generation = await model.generate(request.messages, {
+        maxTokens: request.maxTokens,
+        temperature: request.temperature,
+        topP: request.topP,
+        stop: request.stop,
+        signal: request.signal,
+        onText: (text) => {
+          firstTextAt ??= performance.now();
+          handlers.onDelta?.(text);
+        },
+      });
+      const finished = performance.now();
+      const generatingMs = generation.execution?.inferenceTimeMs ?? finished - started;
+      return {
+        ...servedBy(slot, generation.execution, 1, started),
+        generationId: request.generationId,
+        text: generation.text,
+        finishReason: generation.finishReason,
+        usage: {
+          promptTokens: generation.promptTokens,
+          completionTokens: generation.completionTokens,
+        },
+        ttftMs: (firstTextAt ?? finished) - started,
+        tokensPerSecond: generatingMs > 0 ? (generation.completionTokens * 1000) / generatingMs : 0,
       };
     });
   }

@@ -7,6 +7,7 @@ import { ModelError } from './model-error.js';
 export interface SlotLoadContext {
   device: ExecutionDevice;
   onBatch: (items: number) => void;
+  onTokens: (tokens: number) => void;
 }
 
 /** Loads one config entry on one device; the manager decides in-process or worker threads. */
@@ -41,6 +42,7 @@ export class ModelSlot {
     rejected: 0,
     batches: 0,
     items: 0,
+    generatedTokens: 0,
   };
   lastUsedAt = 0;
   private state: ModelState = 'unloaded';
@@ -178,7 +180,10 @@ export class ModelSlot {
     };
     for (const device of plan.candidates) {
       try {
-        const model = await this.load(this.entry, { device, onBatch });
+        const onTokens = (tokens: number) => {
+          this.stats.generatedTokens += tokens;
+        };
+        const model = await this.load(this.entry, { device, onBatch, onTokens });
         this.model = model;
         this.state = 'ready';
         this.activeDevice = device;

@@ -1,3 +1,4 @@
+export * from './chat.js';
 export * from './embed.js';
 export * from './error-code.js';
 export * from './health.js';

@@ -12,4 +12,9 @@ export const limits = {
   tensorMaxElements: 1_000_000,
   tensorMaxRank: 8,
   tensorMaxInputs: 32,
+  chatMaxMessages: 256,
+  chatMaxMessageLength: 32_768,
+  chatMaxTokens: 4_096,
+  chatMaxStops: 4,
+  chatMaxStopLength: 20,
 } as const;

@@ -1,4 +1,4 @@
-import type { ModelTask, Prediction, TensorDtype } from '@mlrpc/schema';
+import type { ChatMessage, FinishReason, ModelTask, Prediction, TensorDtype } from '@mlrpc/schema';
 import type { DecodedImage } from '../image/decoded-image.js';
 import type { ModelEntry } from '../model-config.js';
 
@@ -80,8 +80,35 @@ export interface TensorModel {
   dispose(): Promise<void>;
 }
 
+export interface GenerateOptions extends CallOptions {
+  maxTokens: number;
+  temperature: number;
+  topP: number;
+  stop: string[];
+  /** Called with each piece of text as soon as it is final (never part of a stop sequence). */
+  onText: (text: string) => void;
+  /** Called as tokens are generated, so progress is visible even before text is. */
+  onTokens?: (tokens: number) => void;
+}
+
+export interface Generation {
+  text: string;
+  finishReason: FinishReason;
+  promptTokens: number;
+  completionTokens: number;
+  execution?: ExecutionStats;
+}
+
+export interface TextGenerationModel {
+  readonly task: 'text-generation';
+  /** Generates one chat turn; aborting the signal stops generation after the current token. */
+  generate(messages: ChatMessage[], options: GenerateOptions): Promise<Generation>;
+  dispose(): Promise<void>;
+}
+
 /** What the manager holds once a model is loaded; it never knows which library runs it. */
-export type LoadedModel = EmbeddingModel | ImageClassificationModel | TensorModel;
+export type LoadedModel =
+  EmbeddingModel | ImageClassificationModel | TensorModel | TextGenerationModel;
 export type ModelForTask<Task extends ModelTask> = Extract<LoadedModel, { task: Task }>;
 
 export interface LoadContext {

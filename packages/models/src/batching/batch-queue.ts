@@ -1,6 +1,6 @@
 import type { ExecutionStats } from '../backend/model-backend.js';
 import { ModelError } from '../model-error.js';
-import type { CallResult } from '../worker/worker-instance.js';
+import type { CallOptions, CallResult } from '../worker/worker-instance.js';
 import type { WorkerCall } from '../worker/worker-protocol.js';
 import type { BatchCodec } from './batch-codec.js';
 
@@ -15,7 +15,7 @@ export interface BatchSettings {
 export interface BatchWorker {
   readonly isAlive: boolean;
   busy: boolean;
-  call(call: WorkerCall, transfer: ArrayBuffer[]): Promise<CallResult>;
+  call(call: WorkerCall, options: CallOptions): Promise<CallResult>;
 }
 
 export interface Served<Response> {
@@ -28,6 +28,7 @@ interface Pending<Request, Response> {
   size: number;
   enqueuedAt: number;
   settled: boolean;
+  signal: AbortSignal | undefined;
   resolve(value: Served<Response>): void;
   reject(error: Error): void;
 }
@@ -74,6 +75,7 @@ export class BatchQueue<Request, Response> {
         size: this.codec.size(request),
         enqueuedAt: performance.now(),
         settled: false,
+        signal,
         resolve: (value) => finish(() => resolve(value)),
         reject: (error) => finish(() => reject(error)),
       };
@@ -153,9 +155,11 @@ export class BatchQueue<Request, Response> {
     const batchSize = batch.reduce((sum, pending) => sum + pending.size, 0);
     this.lastBatchItems = batchSize;
     this.onBatch(batchSize);
-    const { call, transfer } = this.codec.merge(requests);
+    const { call, transfer, onEvent } = this.codec.merge(requests);
+    // A call serving one caller stops early when that caller leaves; a shared batch runs on.
+    const signal = batch.length === 1 ? batch[0]?.signal : undefined;
     instance
-      .call(call, transfer)
+      .call(call, { transfer, ...(onEvent ? { onEvent } : {}), ...(signal ? { signal } : {}) })
       .then(
         ({ result, inferenceTimeMs }) => {
           this.millisecondsPerItem =

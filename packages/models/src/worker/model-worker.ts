@@ -8,7 +8,12 @@ import { ModelError } from '../model-error.js';
 import { lowerThreadPriority } from './lower-thread-priority.js';
 import { runCall } from './run-call.js';
 import { warmUp } from './warm-up.js';
-import type { WorkerMessage, WorkerRequest, WorkerSetup } from './worker-protocol.js';
+import type {
+  WorkerCallEvent,
+  WorkerMessage,
+  WorkerRequest,
+  WorkerSetup,
+} from './worker-protocol.js';
 
 // Entry point of a model worker thread: loads one model, then runs the calls it is sent.
 const port = parentPort;
@@ -34,7 +39,12 @@ async function load(): Promise<LoadedModel> {
 
 load().then(
   (model) => {
+    const running = new Map<number, AbortController>();
     port.on('message', (request: WorkerRequest) => {
+      if (request.type === 'cancel') {
+        running.get(request.id)?.abort();
+        return;
+      }
       if (request.type === 'dispose') {
         // Ending the thread while onnxruntime runs aborts the whole process, so the main
         // thread asks only when idle, and the model is released before the thread ends.
@@ -42,25 +52,33 @@ load().then(
         return;
       }
       const started = performance.now();
-      runCall(model, request.call).then(
-        ({ result, transfer }) => {
-          const message: WorkerMessage = {
-            type: 'result',
-            id: request.id,
-            result,
-            inferenceTimeMs: performance.now() - started,
-          };
-          port.postMessage(message, transfer);
-        },
-        (error: unknown) => {
-          const message: WorkerMessage = {
-            type: 'failed',
-            id: request.id,
-            ...describe(error, 'INFERENCE_FAILED'),
-          };
-          port.postMessage(message);
-        },
-      );
+      const controller = new AbortController();
+      running.set(request.id, controller);
+      const report = (event: WorkerCallEvent) => {
+        const message: WorkerMessage = { type: 'event', id: request.id, event };
+        port.postMessage(message);
+      };
+      runCall(model, request.call, { signal: controller.signal, report })
+        .finally(() => running.delete(request.id))
+        .then(
+          ({ result, transfer }) => {
+            const message: WorkerMessage = {
+              type: 'result',
+              id: request.id,
+              result,
+              inferenceTimeMs: performance.now() - started,
+            };
+            port.postMessage(message, transfer);
+          },
+          (error: unknown) => {
+            const message: WorkerMessage = {
+              type: 'failed',
+              id: request.id,
+              ...describe(error, 'INFERENCE_FAILED'),
+            };
+            port.postMessage(message);
+          },
+        );
     });
     const message: WorkerMessage = {
       type: 'loaded',

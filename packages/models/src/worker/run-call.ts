@@ -1,6 +1,6 @@
 import type { LoadedModel } from '../backend/model-backend.js';
 import { ModelError } from '../model-error.js';
-import type { WorkerCall, WorkerCallResult } from './worker-protocol.js';
+import type { WorkerCall, WorkerCallEvent, WorkerCallResult } from './worker-protocol.js';
 
 export interface CallOutcome {
   result: WorkerCallResult;
@@ -13,7 +13,16 @@ function mismatch(model: LoadedModel, call: WorkerCall): ModelError {
 }
 
 /** Runs one merged call on the model this worker holds. */
-export async function runCall(model: LoadedModel, call: WorkerCall): Promise<CallOutcome> {
+export interface CallControls {
+  signal: AbortSignal;
+  report: (event: WorkerCallEvent) => void;
+}
+
+export async function runCall(
+  model: LoadedModel,
+  call: WorkerCall,
+  controls: CallControls,
+): Promise<CallOutcome> {
   switch (call.kind) {
     case 'embed': {
       if (model.task !== 'feature-extraction') throw mismatch(model, call);
@@ -30,6 +39,16 @@ export async function runCall(model: LoadedModel, call: WorkerCall): Promise<Cal
       const { outputs } = await model.infer(call.inputs, {});
       const transfer = Object.values(outputs).map((tensor) => tensor.data.buffer as ArrayBuffer);
       return { result: { kind: 'infer', outputs }, transfer };
+    }
+    case 'generate': {
+      if (model.task !== 'text-generation') throw mismatch(model, call);
+      const generation = await model.generate(call.messages, {
+        ...call.options,
+        signal: controls.signal,
+        onText: (text) => controls.report({ text }),
+        onTokens: (tokens) => controls.report({ tokens }),
+      });
+      return { result: { kind: 'generate', generation }, transfer: [] };
     }
   }
 }

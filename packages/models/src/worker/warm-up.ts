@@ -15,6 +15,15 @@ export async function warmUp(model: LoadedModel): Promise<void> {
         },
       );
       return;
+    case 'text-generation':
+      await model.generate([{ role: 'user', content: 'hello' }], {
+        maxTokens: 1,
+        temperature: 0,
+        topP: 1,
+        stop: [],
+        onText: () => undefined,
+      });
+      return;
     case 'tensor': {
       const inputs: TensorValues = {};
       for (const spec of model.metadata.inputs) {

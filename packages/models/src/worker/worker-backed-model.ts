@@ -5,6 +5,7 @@ import type { BatchCodec } from '../batching/batch-codec.js';
 import { BatchQueue } from '../batching/batch-queue.js';
 import { classifyCodec } from '../batching/classify-codec.js';
 import { embedCodec } from '../batching/embed-codec.js';
+import { generateCodec } from '../batching/generate-codec.js';
 import { tensorCodec } from '../batching/tensor-codec.js';
 import type { ModelEntry } from '../model-config.js';
 import { ModelError } from '../model-error.js';
@@ -14,6 +15,8 @@ export interface WorkerLoadContext extends LoadContext {
   runtime: TransformersRuntimeOptions;
   /** CPU priority of inference threads (Linux nice); the event loop keeps priority 0. */
   niceness?: number;
+  /** Told how many tokens generation produced, as they come, for stats. */
+  onTokens?: (tokens: number) => void;
   /** Told the size of every batch started, for stats. */
   onBatch?: (items: number) => void;
   onTrouble?: (message: string) => void;
@@ -81,6 +84,29 @@ export async function loadInWorkers(
             options.signal,
           );
           return { predictions: response, execution };
+        },
+      };
+    }
+    case 'text-generation': {
+      const { submit, ...rest } = front(generateCodec);
+      return {
+        task: entry.task,
+        ...rest,
+        async generate(messages, options) {
+          const { maxTokens, temperature, topP, stop, onText, onTokens } = options;
+          const { response, execution } = await submit(
+            {
+              messages,
+              options: { maxTokens, temperature, topP, stop },
+              onText,
+              onTokens: (tokens) => {
+                context.onTokens?.(tokens);
+                onTokens?.(tokens);
+              },
+            },
+            options.signal,
+          );
+          return { ...response, execution };
         },
       };
     }

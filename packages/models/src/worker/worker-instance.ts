@@ -3,6 +3,7 @@ import type { TensorModelMetadata } from '../backend/model-backend.js';
 import { ModelError } from '../model-error.js';
 import type {
   WorkerCall,
+  WorkerCallEvent,
   WorkerCallResult,
   WorkerMessage,
   WorkerRequest,
@@ -18,6 +19,16 @@ export interface CallResult {
 interface PendingCall {
   resolve: (value: CallResult) => void;
   reject: (error: Error) => void;
+  onEvent: ((event: WorkerCallEvent) => void) | undefined;
+}
+
+export interface CallOptions {
+  /** Buffers handed to the worker instead of copied. */
+  transfer?: ArrayBuffer[];
+  /** Told what the call reports while it runs (generated text, tokens). */
+  onEvent?: (event: WorkerCallEvent) => void;
+  /** Aborting asks the worker to stop the call early. */
+  signal?: AbortSignal;
 }
 
 /** One worker thread holding one copy of a model; the main thread's handle to it. */
@@ -80,15 +91,24 @@ export class WorkerInstance {
     return this.alive;
   }
 
-  /** Sends one merged call; the transfer list moves its buffers instead of copying them. */
-  call(call: WorkerCall, transfer: ArrayBuffer[]): Promise<CallResult> {
+  /** Sends one merged call; its buffers move to the worker instead of being copied. */
+  call(call: WorkerCall, options: CallOptions = {}): Promise<CallResult> {
     if (!this.alive)
       return Promise.reject(new ModelError('INFERENCE_FAILED', 'model worker is gone'));
     const id = this.nextId++;
     return new Promise<CallResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onEvent: options.onEvent });
       const request: WorkerRequest = { type: 'run', id, call };
-      this.worker.postMessage(request, transfer);
+      this.worker.postMessage(request, options.transfer ?? []);
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.pending.has(id)) return;
+          const cancel: WorkerRequest = { type: 'cancel', id };
+          this.worker.postMessage(cancel);
+        },
+        { once: true },
+      );
     });
   }
 
@@ -115,9 +135,13 @@ export class WorkerInstance {
   }
 
   private settle(message: WorkerMessage): void {
-    if (message.type !== 'result' && message.type !== 'failed') return;
+    if (message.type !== 'result' && message.type !== 'failed' && message.type !== 'event') return;
     const pending = this.pending.get(message.id);
     if (!pending) return;
+    if (message.type === 'event') {
+      pending.onEvent?.(message.event);
+      return;
+    }
     this.pending.delete(message.id);
     if (message.type === 'result') {
       pending.resolve({ result: message.result, inferenceTimeMs: message.inferenceTimeMs });

@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AutoTokenizer, env } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectChatStream } from './support/collect-stream.js';
+import { expectApiError } from './support/expect-api-error.js';
+import { sharedRoot } from './support/paths.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+interface EvalPrompt {
+  split: 'train' | 'heldout';
+  messages: Array<{ role: 'user'; content: string }>;
+  answer: string;
+}
+
+let harness: TestServer;
+let prompts: EvalPrompt[];
+beforeAll(async () => {
+  harness = await startTestServer();
+  await harness.client.models.load.mutate({ id: 'llama-random' });
+  const text = await readFile(path.join(sharedRoot, 'data/wordnet-chat/eval.jsonl'), 'utf8');
+  prompts = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as EvalPrompt);
+});
+afterAll(() => harness.close());
+
+const ask = (content: string) => [{ role: 'user' as const, content }];
+const stats = async (id: string) =>
+  (await harness.client.models.get.query({ id })).models[0]?.stats;
+
+describe('chat.complete', () => {
+  it('answers the dictionary questions it was trained on, stopping at end of sequence', async () => {
+    const train = prompts.filter((prompt) => prompt.split === 'train').slice(0, 12);
+    const results = await Promise.all(
+      train.map((prompt) => harness.client.chat.complete.mutate({ messages: prompt.messages })),
+    );
+    const exact = results.filter((result, index) => result.text === train[index]?.answer).length;
+    expect(exact).toBeGreaterThanOrEqual(11);
+    for (const result of results) {
+      expect(result).toMatchObject({ model: 'wordnet-chat', version: '1', finishReason: 'stop' });
+      expect(result.ttftMs).toBeGreaterThan(0);
+      expect(result.tokensPerSecond).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts usage as the tokenizer does', async () => {
+    env.localModelPath = `${path.join(sharedRoot, 'models')}/`;
+    env.allowRemoteModels = false;
+    const tokenizer = await AutoTokenizer.from_pretrained('local/wordnet-chat-tiny');
+    const messages = ask('What does kitten mean?');
+    const result = await harness.client.chat.complete.mutate({ messages });
+    expect(result.text).toBe('Young domestic cat.');
+    const prompt = tokenizer.apply_chat_template(messages, {
+      add_generation_prompt: true,
+      tokenize: true,
+      return_tensor: false,
+    });
+    expect(result.usage.promptTokens).toBe(
+      (prompt as unknown as { input_ids: number[] }).input_ids.length,
+    );
+    // The generated answer plus the end-of-sequence token.
+    const answer = tokenizer.encode(result.text, { add_special_tokens: false });
+    expect(result.usage.completionTokens).toBe(answer.length + 1);
+  });
+
+  it('honours maxTokens and stop sequences exactly', async () => {
+    const long = await harness.client.chat.complete.mutate({
+      model: 'llama-random',
+      messages: ask('Tell me a story.'),
+      maxTokens: 9,
+    });
+    expect(long).toMatchObject({ finishReason: 'length', usage: { completionTokens: 9 } });
+    const stopped = await harness.client.chat.complete.mutate({
+      messages: ask('What does kitten mean?'),
+      stop: ['cat', 'dog'],
+    });
+    expect(stopped).toMatchObject({ text: 'Young domestic ', finishReason: 'stop' });
+  });
+
+  it('refuses blank prompts and out-of-range settings with INVALID_INPUT', async () => {
+    const invalid = { code: 'BAD_REQUEST', httpStatus: 400, errorCode: 'INVALID_INPUT' };
+    await expectApiError(harness.client.chat.complete.mutate({ messages: ask('   ') }), invalid);
+    await expectApiError(
+      harness.client.chat.complete.mutate({ messages: ask('hi'), maxTokens: 5000 }),
+      invalid,
+    );
+    await expectApiError(
+      harness.client.chat.complete.mutate({ messages: ask('hi'), stop: ['a', 'b', 'c', 'd', 'e'] }),
+      invalid,
+    );
+    await expectApiError(
+      harness.client.chat.complete.mutate({ messages: ask('hi'), stop: ['x'.repeat(21)] }),
+      invalid,
+    );
+  });
+});
+
+describe('chat.stream', () => {
+  it('streams start, deltas as they are generated, and end, with increasing event ids', async () => {
+    const messages = ask('What does teacher mean?');
+    const [events, whole] = await Promise.all([
+      collectChatStream(harness.client, { messages }),
+      harness.client.chat.complete.mutate({ messages }),
+    ]);
+    const types = events.map((event) => event.data.type);
+    expect(types[0]).toBe('start');
+    expect(types.at(-1)).toBe('end');
+    const deltas = events.filter((event) => event.data.type === 'delta');
+    expect(deltas.length).toBeGreaterThanOrEqual(3);
+    expect(deltas.map((event) => event.data.text).join('')).toBe(whole.text);
+    const first = deltas[0]?.receivedAt ?? 0;
+    const last = events.at(-1)?.receivedAt ?? 0;
+    expect(last - first).toBeGreaterThan(0);
+    expect(events.at(-1)?.data).toMatchObject({ finishReason: 'stop', usage: whole.usage });
+    const sequence = events.map((event) => Number(event.id.split(':')[1]));
+    expect(sequence).toEqual(sequence.map((_, index) => index));
+    expect(new Set(events.map((event) => event.id.split(':')[0])).size).toBe(1);
+  });
+
+  it('stops generating in the worker when the client unsubscribes', async () => {
+    const before = (await stats('llama-random'))?.generatedTokens ?? 0;
+    const events = await collectChatStream(
+      harness.client,
+      { model: 'llama-random', messages: ask('Write a very long essay.'), maxTokens: 4000 },
+      { stopAfterDeltas: 3 },
+    );
+    expect(events.filter((event) => event.data.type === 'delta')).toHaveLength(3);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const settled = (await stats('llama-random'))?.generatedTokens ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const later = await stats('llama-random');
+    expect(later?.generatedTokens).toBe(settled);
+    expect(settled - before).toBeLessThan(400);
+    expect(later?.cancelled).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a generation beyond the bounded queue with QUEUE_FULL', async () => {
+    const long = { model: 'llama-random', messages: ask('Go on and on.'), maxTokens: 400 };
+    const running = Array.from({ length: 5 }, () => harness.client.chat.complete.mutate(long));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expectApiError(harness.client.chat.complete.mutate(long), {
+      code: 'TOO_MANY_REQUESTS',
+      httpStatus: 429,
+      errorCode: 'QUEUE_FULL',
+    });
+    const finished = await Promise.all(running);
+    expect(finished.every((result) => result.finishReason === 'length')).toBe(true);
+  });
+});

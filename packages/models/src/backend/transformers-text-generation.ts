@@ -1,0 +1,100 @@
+import {
+  InterruptableStoppingCriteria,
+  TextStreamer,
+  type Tensor,
+  type TextGenerationPipeline,
+} from '@huggingface/transformers';
+import { StopSequenceFilter } from '../generation/stop-sequence-filter.js';
+import type { ModelLoader, TextGenerationModel } from './model-backend.js';
+import { loadPipeline } from './transformers-pipeline.js';
+
+function eosTokenIds(generator: TextGenerationPipeline): Set<bigint> {
+  const configured = (
+    generator.model.generation_config as { eos_token_id?: number | number[] } | null
+  )?.eos_token_id;
+  const ids = Array.isArray(configured) ? configured : configured === undefined ? [] : [configured];
+  return new Set(ids.map((id) => BigInt(id)));
+}
+
+/** Chat generation through a transformers.js text-generation pipeline's tokenizer and model. */
+export const loadTransformersTextGeneration: ModelLoader<'text-generation'> = async (
+  entry,
+  context,
+) => {
+  const generator = (await loadPipeline(
+    'text-generation',
+    entry,
+    context,
+  )) as TextGenerationPipeline;
+  const { tokenizer } = generator;
+  const endOfSequence = eosTokenIds(generator);
+
+  const model: TextGenerationModel = {
+    task: 'text-generation',
+    async generate(messages, options) {
+      const inputs = tokenizer.apply_chat_template(messages, {
+        add_generation_prompt: true,
+        return_dict: true,
+      }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+      const interrupt = new InterruptableStoppingCriteria();
+      const onAbort = () => interrupt.interrupt();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const filter = new StopSequenceFilter(options.stop);
+      let text = '';
+      let completionTokens = 0;
+      let lastToken: bigint | undefined;
+      const show = (piece: string) => {
+        if (!piece) return;
+        text += piece;
+        options.onText(piece);
+      };
+      const streamer = new TextStreamer(tokenizer, {
+        skip_prompt: true,
+        skip_special_tokens: true,
+        callback_function: (piece: string) => {
+          show(filter.push(piece));
+          if (filter.stopped) interrupt.interrupt();
+        },
+        token_callback_function: (tokens: bigint[]) => {
+          completionTokens += tokens.length;
+          lastToken = tokens.at(-1);
+          options.onTokens?.(tokens.length);
+        },
+      });
+      try {
+        await generator.model.generate({
+          ...inputs,
+          max_new_tokens: options.maxTokens,
+          do_sample: options.temperature > 0,
+          ...(options.temperature > 0
+            ? { temperature: options.temperature, top_p: options.topP }
+            : {}),
+          streamer,
+          stopping_criteria: [interrupt],
+        });
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+      show(filter.flush());
+      const finishReason = filter.stopped
+        ? 'stop'
+        : options.signal?.aborted
+          ? 'abort'
+          : lastToken !== undefined && endOfSequence.has(lastToken)
+            ? 'stop'
+            : completionTokens >= options.maxTokens
+              ? 'length'
+              : 'stop';
+      return {
+        text,
+        finishReason,
+        promptTokens: inputs.input_ids.dims.at(-1) ?? 0,
+        completionTokens,
+      };
+    },
+    async dispose() {
+      await generator.dispose();
+    },
+  };
+  return model;
+};

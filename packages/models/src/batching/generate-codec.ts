@@ -1,0 +1,31 @@
+import type { ChatMessage } from '@mlrpc/schema';
+import type { GenerateOptions, Generation } from '../backend/model-backend.js';
+import type { BatchCodec } from './batch-codec.js';
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  options: Pick<GenerateOptions, 'maxTokens' | 'temperature' | 'topP' | 'stop'>;
+  onText: (text: string) => void;
+  onTokens: (tokens: number) => void;
+}
+
+/** Generations are not batched: each runs alone on a worker and streams its text back. */
+export const generateCodec: BatchCodec<GenerateRequest, Omit<Generation, 'execution'>> = {
+  size: () => 1,
+  compatible: () => false,
+  merge(requests) {
+    const [request] = requests as [GenerateRequest];
+    return {
+      call: { kind: 'generate', messages: request.messages, options: request.options },
+      transfer: [],
+      onEvent: (event) => {
+        if (event.text) request.onText(event.text);
+        if (event.tokens) request.onTokens(event.tokens);
+      },
+    };
+  },
+  split(result) {
+    if (result.kind !== 'generate') throw new Error(`expected generate result, got ${result.kind}`);
+    return [result.generation];
+  },
+};
