@@ -7,6 +7,7 @@ import type { Env } from './env.js';
 import { healthRoutes } from './health-routes.js';
 import { assignRequestId } from './request-id.js';
 import { retryAfterHeaders } from './retry-after.js';
+import { openAIRoutes } from './openai/openai-routes.js';
 import { singleCallHandler } from './single-call-handler.js';
 
 export interface AppOptions {
@@ -43,6 +44,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use('/trpc', singleCallHandler(dependencies, env.BODY_LIMIT_BYTES));
+  app.use(openAIRoutes(dependencies, env.BODY_LIMIT_BYTES));
   app.use(
     healthRoutes({
       models: dependencies.models,

@@ -8,5 +8,11 @@ export type { ImageFetchOptions } from './image/fetch-image.js';
 export { appRouter, type AppRouter } from './root.js';
 export { createCallerFactory } from './trpc.js';
 
+import { appRouter } from './root.js';
+import { createCallerFactory } from './trpc.js';
+
+/** Calls procedures in-process with the same validation and errors as over HTTP (the /v1 routes). */
+export const createCaller = createCallerFactory(appRouter);
+
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

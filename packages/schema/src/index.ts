@@ -6,5 +6,6 @@ export * from './image-source.js';
 export * from './limits.js';
 export * from './model-info.js';
 export * from './model-reference.js';
+export * from './openai.js';
 export * from './predict.js';
 export * from './tensor.js';

@@ -1,0 +1,38 @@
+import { errorCodeOf } from '@mlrpc/api';
+import { getTRPCErrorFromUnknown } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { OpenAIErrorBody } from '@mlrpc/schema';
+
+const typeByStatus: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  408: 'timeout_error',
+  413: 'invalid_request_error',
+  422: 'invalid_request_error',
+  429: 'rate_limit_error',
+};
+
+/** Any failure as OpenAI clients expect it: an HTTP status and `{ error: { message, type, code } }`. */
+export function toOpenAIError(cause: unknown): {
+  status: number;
+  body: OpenAIErrorBody;
+  retryAfter?: number;
+} {
+  const error = getTRPCErrorFromUnknown(cause);
+  const status = getHTTPStatusCodeFromError(error);
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  return {
+    status,
+    body: {
+      error: {
+        message: error.message,
+        type: typeByStatus[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),
+        param: null,
+        code: errorCodeOf(error),
+      },
+    },
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
+}

@@ -1,0 +1,128 @@
+import { createCaller, createContext, type ApiDependencies } from '@mlrpc/api';
+import { openAIChatRequestSchema, type ChatStreamEvent, type FinishReason } from '@mlrpc/schema';
+import { TRPCError } from '@trpc/server';
+import express, { Router, type Request, type Response } from 'express';
+import { toOpenAIError } from './openai-error.js';
+import { toChatInput } from './to-chat-input.js';
+
+const finishReason = (reason: FinishReason) => (reason === 'length' ? 'length' : 'stop');
+
+function parseRequest(body: unknown) {
+  const parsed = openAIChatRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new TRPCError({
+    code: 'BAD_REQUEST',
+    message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid request'}`,
+  });
+}
+
+function sendError(response: Response, cause: unknown): void {
+  const { status, body, retryAfter } = toOpenAIError(cause);
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+  response.status(status).json(body);
+}
+
+/**
+ * OpenAI-compatible routes, so OpenAI SDKs and tools talk to mlrpc unchanged. They call the
+ * same tRPC procedures in-process, so validation, queues and errors are the ones of /trpc.
+ */
+export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): Router {
+  const router = Router();
+  router.use('/v1', express.json({ limit: bodyLimit }));
+  const callerFor = (request: Request, signal: AbortSignal) =>
+    createCaller(createContext(dependencies, request.id as string), { signal });
+
+  router.get('/v1/models', (_request, response) => {
+    const ids = [...new Set(dependencies.models.list().map((model) => model.id))];
+    const created = Math.floor(dependencies.startedAt / 1000);
+    response.json({
+      object: 'list',
+      data: ids.map((id) => ({ id, object: 'model', created, owned_by: 'mlrpc' })),
+    });
+  });
+
+  router.post('/v1/chat/completions', async (request, response) => {
+    const controller = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
+    try {
+      const body = parseRequest(request.body);
+      const caller = callerFor(request, controller.signal);
+      const created = Math.floor(Date.now() / 1000);
+      if (!body.stream) {
+        const result = await caller.chat.complete(toChatInput(body));
+        response.json({
+          id: `chatcmpl-${result.generationId}`,
+          object: 'chat.completion',
+          created,
+          model: result.model,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: result.text },
+              finish_reason: finishReason(result.finishReason),
+            },
+          ],
+          usage: {
+            prompt_tokens: result.usage.promptTokens,
+            completion_tokens: result.usage.completionTokens,
+            total_tokens: result.usage.promptTokens + result.usage.completionTokens,
+          },
+        });
+        return;
+      }
+      const events = await caller.chat.stream(toChatInput(body));
+      let started = false;
+      let id = '';
+      const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices, ...extra })}\n\n`;
+      for await (const [, event] of events as AsyncIterable<[string, ChatStreamEvent]>) {
+        if (!started) {
+          response.writeHead(200, {
+            'content-type': 'text/event-stream',
+            'cache-control': 'no-cache',
+          });
+          started = true;
+        }
+        if (event.type === 'start') {
+          id = `chatcmpl-${event.generationId}`;
+          response.write(
+            chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
+          );
+        } else if (event.type === 'delta') {
+          response.write(
+            chunk([{ index: 0, delta: { content: event.text }, finish_reason: null }]),
+          );
+        } else {
+          response.write(
+            chunk([{ index: 0, delta: {}, finish_reason: finishReason(event.finishReason) }]),
+          );
+          if (body.stream_options?.include_usage) {
+            const { promptTokens, completionTokens } = event.usage;
+            response.write(
+              chunk([], {
+                usage: {
+                  prompt_tokens: promptTokens,
+                  completion_tokens: completionTokens,
+                  total_tokens: promptTokens + completionTokens,
+                },
+              }),
+            );
+          }
+        }
+      }
+      response.end('data: [DONE]\n\n');
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      if (!response.headersSent) {
+        sendError(response, error);
+        return;
+      }
+      // Mid-stream failure: an error event in OpenAI's shape, then the stream ends.
+      response.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { chatMessageSchema } from './chat.js';
+import { limits } from './limits.js';
+import { modelIdSchema } from './model-reference.js';
+
+/**
+ * The subset of OpenAI's chat completions request mlrpc serves; unknown fields are ignored, as
+ * OpenAI-compatible servers do, so clients that send extras keep working.
+ */
+export const openAIChatRequestSchema = z.object({
+  model: modelIdSchema,
+  messages: z.array(chatMessageSchema).min(1).max(limits.chatMaxMessages),
+  max_tokens: z.number().int().min(1).max(limits.chatMaxTokens).nullish(),
+  max_completion_tokens: z.number().int().min(1).max(limits.chatMaxTokens).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
+  n: z.literal(1).nullish(),
+  user: z.string().max(limits.routingKeyMaxLength).nullish(),
+});
+export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
+
+/** OpenAI's error body, with our error code in `code`. */
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string };
+}
