@@ -27,6 +27,8 @@ export const envSchema = z.object({
   MODELS_MAX_LOADED: z.coerce.number().int().positive().optional(),
   /** After a failed model load, refuse calls for this long before trying again. */
   MODEL_LOAD_RETRY_MS: milliseconds.default(5_000),
+  /** How long a finished or interrupted chat stream can still be resumed by its last event id. */
+  CHAT_RESUME_TTL_MS: milliseconds.default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long in-flight requests get to finish after SIGTERM. */
   SHUTDOWN_GRACE_MS: milliseconds.default(10_000),

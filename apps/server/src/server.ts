@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { GenerationStore } from '@mlrpc/api';
 import { loadModelConfig, ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -37,6 +38,7 @@ export async function startServer(
     maxLoadedModels: env.MODELS_MAX_LOADED,
     onTrouble: (model, message) => logger.warn({ model }, message),
   });
+  const generations = new GenerationStore(env.CHAT_RESUME_TTL_MS);
   let shuttingDown = false;
   const app = createApp({
     env,
@@ -44,6 +46,7 @@ export async function startServer(
     isShuttingDown: () => shuttingDown,
     dependencies: {
       models,
+      generations,
       serverVersion,
       startedAt: Date.now(),
       imageFetch: {
@@ -84,6 +87,7 @@ export async function startServer(
       clearTimeout(grace);
       await warmUp;
       await models.close();
+      generations.close();
     },
   };
 }

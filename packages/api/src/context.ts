@@ -1,9 +1,12 @@
 import type { ModelManager } from '@mlrpc/models';
+import type { GenerationStore } from './chat/generation-store.js';
 import type { ImageFetchOptions } from './image/fetch-image.js';
 
 /** What the server hands every procedure: shared services plus this request's identity. */
 export interface ApiDependencies {
   models: ModelManager;
+  /** Recent chat generations, so interrupted streams can resume. */
+  generations: GenerationStore;
   imageFetch: ImageFetchOptions;
   /** The server's version, reported by health. */
   serverVersion: string;

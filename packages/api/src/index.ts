@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './root.js';
 
 export { ApiError, errorCodeOf } from './api-error.js';
+export { GenerationStore } from './chat/generation-store.js';
 export { createContext, type ApiDependencies, type Context } from './context.js';
 export type { ErrorShape } from './error-formatter.js';
 export type { ImageFetchOptions } from './image/fetch-image.js';

@@ -66,6 +66,8 @@ export interface ChatRequest extends ModelSelection {
   topP: number;
   stop: string[];
   generationId: string;
+  /** Assistant text already streamed: generation continues after it (resume). */
+  continueFrom?: string | undefined;
 }
 
 export interface ChatHandlers {
@@ -73,6 +75,8 @@ export interface ChatHandlers {
   onStart?: (servedBy: { model: string; version: string }) => void;
   /** Told each piece of text as soon as it is final. */
   onDelta?: (text: string) => void;
+  /** Told how many tokens were generated, as they are. */
+  onTokens?: (tokens: number) => void;
 }
 
 export type ModelsHealth = Omit<HealthOutput, 'version' | 'uptimeSeconds'>;
@@ -190,11 +194,13 @@ export class ModelManager {
         temperature: request.temperature,
         topP: request.topP,
         stop: request.stop,
+        ...(request.continueFrom ? { continueFrom: request.continueFrom } : {}),
         signal: request.signal,
         onText: (text) => {
           firstTextAt ??= performance.now();
           handlers.onDelta?.(text);
         },
+        ...(handlers.onTokens ? { onTokens: handlers.onTokens } : {}),
       });
       const finished = performance.now();
       const generatingMs = generation.execution?.inferenceTimeMs ?? finished - started;

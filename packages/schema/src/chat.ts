@@ -35,6 +35,12 @@ export const chatInputSchema = z
   .strict();
 export type ChatInput = z.input<typeof chatInputSchema>;
 
+/** chat.stream also takes the id of the last event a client saw, to resume after a reconnect. */
+export const chatStreamInputSchema = chatInputSchema.extend({
+  lastEventId: z.string().max(200).nullish(),
+});
+export type ChatStreamInput = z.input<typeof chatStreamInputSchema>;
+
 export const finishReasonSchema = z.enum(['stop', 'length', 'abort']);
 export type FinishReason = z.infer<typeof finishReasonSchema>;
 

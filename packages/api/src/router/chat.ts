@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter, on } from 'node:events';
-import { chatCompleteOutputSchema, chatInputSchema, type ChatStreamEvent } from '@mlrpc/schema';
+import { chatCompleteOutputSchema, chatInputSchema, chatStreamInputSchema } from '@mlrpc/schema';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
-import { fromEngineError } from '../api-error.js';
+import { ApiError, fromEngineError } from '../api-error.js';
+import { runGeneration } from '../chat/run-generation.js';
 import { publicProcedure } from '../trpc.js';
+
+/** `<generation id>:<event index>` */
+function parseEventId(eventId: string): { generationId: string; index: number } {
+  const separator = eventId.lastIndexOf(':');
+  const index = Number(eventId.slice(separator + 1));
+  if (separator <= 0 || !Number.isInteger(index) || index < 0) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `lastEventId "${eventId}" is not an event id of chat.stream`,
+    );
+  }
+  return { generationId: eventId.slice(0, separator), index };
+}
 
 export const chatRouter = {
   /** One chat turn, returned whole. */
@@ -15,45 +28,49 @@ export const chatRouter = {
     ),
 
   /**
-   * One chat turn, streamed as it is generated: `start`, then `delta` events with text, then
-   * `end` with the finish reason, usage and timings. Every event carries an id (`tracked`).
-   * Unsubscribing or disconnecting stops the generation in its worker.
+   * One chat turn, streamed as it is generated: `start`, `delta` events with text, then `end`
+   * with the finish reason, usage and timings. Every event carries an id (`tracked`): a client
+   * that reconnects with `lastEventId` gets the rest of the same generation, no duplicates, no
+   * gaps. Unsubscribing or disconnecting stops the generation in its worker.
    */
-  stream: publicProcedure.input(chatInputSchema).subscription(async function* ({
+  stream: publicProcedure.input(chatStreamInputSchema).subscription(async function* ({
     ctx,
     input,
     signal,
   }) {
-    const generationId = randomUUID();
-    const events = new EventEmitter();
+    const { lastEventId, ...settings } = input;
     const stopped = new AbortController();
     const abort = () => stopped.abort();
     signal?.addEventListener('abort', abort, { once: true });
-    // on() buffers what is emitted until the loop below takes it.
-    const queue = on(events, 'event', { close: ['end'], signal: stopped.signal });
-    const emit = (event: ChatStreamEvent) => events.emit('event', event);
-    ctx.models
-      .chat(
-        { ...input, generationId, signal: stopped.signal },
-        {
-          onStart: (servedBy) => emit({ type: 'start', generationId, ...servedBy }),
-          onDelta: (text) => emit({ type: 'delta', text }),
-        },
-      )
-      .then(
-        ({ finishReason, usage, ttftMs, tokensPerSecond }) =>
-          emit({ type: 'end', generationId, finishReason, usage, ttftMs, tokensPerSecond }),
-        (error: unknown) => {
-          // After the caller left nobody listens, and an unheard 'error' event would throw.
-          if (!stopped.signal.aborted) events.emit('error', fromEngineError(error));
-        },
-      )
-      .finally(() => events.emit('end'));
-    let sequence = 0;
-    try {
-      for await (const [event] of queue) {
-        yield tracked(`${generationId}:${sequence++}`, event as ChatStreamEvent);
+    let generation;
+    let from = 0;
+    if (lastEventId) {
+      const { generationId, index } = parseEventId(lastEventId);
+      generation = ctx.generations.get(generationId);
+      if (!generation) {
+        throw new ApiError('NOT_FOUND', `generation ${generationId} is unknown or has expired`);
       }
+      from = index + 1;
+    } else {
+      generation = ctx.generations.create(randomUUID(), settings);
+      void runGeneration(generation, ctx.models, stopped.signal);
+    }
+    try {
+      for (;;) {
+        const events = generation.follow(from, stopped.signal);
+        let step = await events.next();
+        while (!step.done) {
+          const [index, event] = step.value;
+          from = index + 1;
+          yield tracked(`${generation.id}:${index}`, event);
+          step = await events.next();
+        }
+        if (step.value === 'failed') throw fromEngineError(generation.error);
+        if (step.value !== 'interrupted') return;
+        void runGeneration(generation, ctx.models, stopped.signal);
+      }
+    } catch (error) {
+      if (!stopped.signal.aborted) throw error;
     } finally {
       signal?.removeEventListener('abort', abort);
       stopped.abort();

@@ -85,6 +85,8 @@ export interface GenerateOptions extends CallOptions {
   temperature: number;
   topP: number;
   stop: string[];
+  /** Assistant text already generated: generation continues after it (resuming a stream). */
+  continueFrom?: string;
   /** Called with each piece of text as soon as it is final (never part of a stop sequence). */
   onText: (text: string) => void;
   /** Called as tokens are generated, so progress is visible even before text is. */

@@ -1,7 +1,7 @@
 import {
   InterruptableStoppingCriteria,
   TextStreamer,
-  type Tensor,
+  Tensor,
   type TextGenerationPipeline,
 } from '@huggingface/transformers';
 import { StopSequenceFilter } from '../generation/stop-sequence-filter.js';
@@ -32,10 +32,22 @@ export const loadTransformersTextGeneration: ModelLoader<'text-generation'> = as
   const model: TextGenerationModel = {
     task: 'text-generation',
     async generate(messages, options) {
-      const inputs = tokenizer.apply_chat_template(messages, {
+      const prompt = tokenizer.apply_chat_template(messages, {
         add_generation_prompt: true,
-        return_dict: true,
-      }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+        tokenize: true,
+        return_tensor: false,
+      }) as unknown as { input_ids: number[] };
+      const continued = options.continueFrom
+        ? tokenizer.encode(options.continueFrom, { add_special_tokens: false })
+        : [];
+      const ids = [...prompt.input_ids, ...continued];
+      const inputs = {
+        input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+        attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [
+          1,
+          ids.length,
+        ]),
+      };
       const interrupt = new InterruptableStoppingCriteria();
       const onAbort = () => interrupt.interrupt();
       options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -88,7 +100,7 @@ export const loadTransformersTextGeneration: ModelLoader<'text-generation'> = as
       return {
         text,
         finishReason,
-        promptTokens: inputs.input_ids.dims.at(-1) ?? 0,
+        promptTokens: prompt.input_ids.length,
         completionTokens,
       };
     },

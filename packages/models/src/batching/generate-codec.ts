@@ -4,7 +4,7 @@ import type { BatchCodec } from './batch-codec.js';
 
 export interface GenerateRequest {
   messages: ChatMessage[];
-  options: Pick<GenerateOptions, 'maxTokens' | 'temperature' | 'topP' | 'stop'>;
+  options: Pick<GenerateOptions, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'continueFrom'>;
   onText: (text: string) => void;
   onTokens: (tokens: number) => void;
 }

@@ -93,11 +93,17 @@ export async function loadInWorkers(
         task: entry.task,
         ...rest,
         async generate(messages, options) {
-          const { maxTokens, temperature, topP, stop, onText, onTokens } = options;
+          const { maxTokens, temperature, topP, stop, continueFrom, onText, onTokens } = options;
           const { response, execution } = await submit(
             {
               messages,
-              options: { maxTokens, temperature, topP, stop },
+              options: {
+                maxTokens,
+                temperature,
+                topP,
+                stop,
+                ...(continueFrom ? { continueFrom } : {}),
+              },
               onText,
               onTokens: (tokens) => {
                 context.onTokens?.(tokens);

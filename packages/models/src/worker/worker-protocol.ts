@@ -27,7 +27,10 @@ export type WorkerCall =
   | {
       kind: 'generate';
       messages: ChatMessage[];
-      options: Pick<GenerateOptions, 'maxTokens' | 'temperature' | 'topP' | 'stop'>;
+      options: Pick<
+        GenerateOptions,
+        'maxTokens' | 'temperature' | 'topP' | 'stop' | 'continueFrom'
+      >;
     };
 
 /** What a running call reports before it ends: generated text and tokens as they come. */

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectChatStream } from './support/collect-stream.js';
+import { expectApiError } from './support/expect-api-error.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+let harness: TestServer;
+beforeAll(async () => {
+  harness = await startTestServer();
+});
+afterAll(() => harness.close());
+
+const metal = { messages: [{ role: 'user' as const, content: 'Define metal.' }] };
+const answer =
+  'Any of several chemical elements that are usually shiny solids that conduct heat or electricity and can be formed into sheets etc.';
+
+describe('chat.stream resume', () => {
+  it('continues an interrupted generation from the last event id, exactly, without duplicates or gaps', async () => {
+    const cancelled = async () =>
+      (await harness.client.models.get.query({ id: 'wordnet-chat' })).models[0]?.stats.cancelled ??
+      0;
+    const cancelledBefore = await cancelled();
+    const firstPart = await collectChatStream(harness.client, metal, { stopAfterDeltas: 3 });
+    const lastSeen = firstPart.at(-1)?.id ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The disconnect stopped the first run mid-answer: what follows is a true continuation.
+    expect(await cancelled()).toBe(cancelledBefore + 1);
+    const rest = await collectChatStream(harness.client, { ...metal, lastEventId: lastSeen });
+    const all = [...firstPart, ...rest];
+    const indices = all.map((event) => Number(event.id.split(':')[1]));
+    expect(indices).toEqual(indices.map((_, index) => index));
+    expect(new Set(all.map((event) => event.id.split(':')[0])).size).toBe(1);
+    const text = all
+      .filter((event) => event.data.type === 'delta')
+      .map((event) => event.data.text)
+      .join('');
+    expect(text).toBe(answer);
+    expect(all.filter((event) => event.data.type === 'start')).toHaveLength(1);
+    expect(all.at(-1)?.data).toMatchObject({ type: 'end', finishReason: 'stop' });
+  });
+
+  it('replays the remaining events of a finished generation', async () => {
+    const whole = await collectChatStream(harness.client, metal);
+    const replay = await collectChatStream(harness.client, {
+      ...metal,
+      lastEventId: whole[1]?.id ?? '',
+    });
+    expect(replay.map((event) => event.id)).toEqual(whole.slice(2).map((event) => event.id));
+  });
+
+  it('refuses an unknown or malformed last event id', async () => {
+    await expectApiError(
+      harness.client.chat.complete
+        .mutate(metal)
+        .then(() =>
+          collectChatStream(harness.client, { ...metal, lastEventId: 'no-such-generation:3' }),
+        ),
+      {
+        code: 'NOT_FOUND',
+        httpStatus: 404,
+        errorCode: 'NOT_FOUND',
+        message: /unknown or has expired/,
+      },
+    );
+    await expectApiError(collectChatStream(harness.client, { ...metal, lastEventId: 'garbage' }), {
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      errorCode: 'INVALID_INPUT',
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import type { ModelManager } from '@mlrpc/models';
+import type { StoredGeneration } from './stored-generation.js';
+
+/**
+ * Runs (or, after an interruption, continues) a stored generation, appending its events. A
+ * continuation starts from the text already streamed, pinned to the same model version, with the
+ * tokens left; under greedy decoding it produces exactly the text the first run would have.
+ */
+export async function runGeneration(
+  generation: StoredGeneration,
+  models: ModelManager,
+  signal: AbortSignal,
+): Promise<void> {
+  const { settings } = generation;
+  const remaining = settings.maxTokens - generation.completionTokens;
+  generation.state = 'running';
+  try {
+    const result =
+      remaining > 0
+        ? await models.chat(
+            {
+              ...settings,
+              ...(generation.servedBy ?? {}),
+              maxTokens: remaining,
+              generationId: generation.id,
+              continueFrom: generation.text,
+              signal,
+            },
+            {
+              onStart: (servedBy) => {
+                if (generation.servedBy) return;
+                generation.servedBy = servedBy;
+                generation.push({ type: 'start', generationId: generation.id, ...servedBy });
+              },
+              onDelta: (text) => {
+                generation.text += text;
+                generation.push({ type: 'delta', text });
+              },
+              onTokens: (tokens) => {
+                generation.completionTokens += tokens;
+              },
+            },
+          )
+        : undefined;
+    if (result) {
+      generation.promptTokens ||= result.usage.promptTokens;
+      generation.ttftMs ??= result.ttftMs;
+    }
+    generation.push({
+      type: 'end',
+      generationId: generation.id,
+      finishReason: result?.finishReason ?? 'length',
+      usage: {
+        promptTokens: generation.promptTokens,
+        completionTokens: generation.completionTokens,
+      },
+      ttftMs: generation.ttftMs ?? 0,
+      tokensPerSecond: result?.tokensPerSecond ?? 0,
+    });
+    generation.state = 'finished';
+  } catch (error) {
+    if (signal.aborted) {
+      generation.state = 'interrupted';
+      return;
+    }
+    generation.error = error;
+    generation.state = 'failed';
+  }
+}
