@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
+import { chatStream, type ChatStreamEvent } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectChatStream } from './support/collect-stream.js';
 import { expectApiError } from './support/expect-api-error.js';
@@ -147,5 +148,37 @@ describe('chat.stream', () => {
     });
     const finished = await Promise.all(running);
     expect(finished.every((result) => result.finishReason === 'length')).toBe(true);
+  });
+});
+
+describe('chatStream (client helper)', () => {
+  it('iterates the events with for await', async () => {
+    const text: string[] = [];
+    let end: ChatStreamEvent | undefined;
+    for await (const event of chatStream(harness.client, {
+      messages: ask('What does kitten mean?'),
+    })) {
+      if (event.type === 'delta') text.push(event.text);
+      if (event.type === 'end') end = event;
+    }
+    expect(text.join('')).toBe('Young domestic cat.');
+    expect(end).toMatchObject({ finishReason: 'stop' });
+  });
+
+  it('stops the generation when its signal aborts', async () => {
+    const controller = new AbortController();
+    let deltas = 0;
+    for await (const event of chatStream(
+      harness.client,
+      { model: 'llama-random', messages: ask('Ramble on.'), maxTokens: 4000 },
+      { signal: controller.signal },
+    )) {
+      if (event.type === 'delta' && ++deltas === 2) controller.abort();
+    }
+    expect(deltas).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const settled = (await stats('llama-random'))?.generatedTokens;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await stats('llama-random'))?.generatedTokens).toBe(settled);
   });
 });

@@ -90,3 +90,32 @@ describe('OpenAI-compatible API, through the official openai client', () => {
     expect((wrongTask as InstanceType<typeof OpenAI.APIError>).code).toBe('TASK_MISMATCH');
   });
 });
+
+describe('OpenAI-compatible embeddings', () => {
+  it('embeds one text or many, as floats or base64, with token usage', async () => {
+    const many = await openai.embeddings.create({
+      model: 'wordnet-minilm',
+      input: ['a doctor treats patients', 'kitten'],
+      encoding_format: 'float',
+    });
+    expect(many.data.map((item) => item.index)).toEqual([0, 1]);
+    expect(many.data[0]?.embedding).toHaveLength(96);
+    // [CLS] + 4 word pieces + [SEP], and [CLS] kitten [SEP].
+    expect(many.usage).toEqual({ prompt_tokens: 9, total_tokens: 9 });
+    const mlrpc = await harness.client.embed.mutate({ texts: ['kitten'] });
+    // The openai client asks for base64 by default and decodes it back to floats.
+    const one = await openai.embeddings.create({ model: 'wordnet-minilm', input: 'kitten' });
+    one.data[0]?.embedding.forEach((value, index) =>
+      expect(value).toBeCloseTo(mlrpc.embeddings[0]?.[index] ?? 0, 6),
+    );
+    expect(mlrpc.usage.promptTokens).toBe(3);
+  });
+
+  it('refuses a model of another task in OpenAI shape', async () => {
+    const error = await openai.embeddings
+      .create({ model: 'wordnet-chat', input: 'x' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe('TASK_MISMATCH');
+  });
+});

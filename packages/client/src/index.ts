@@ -1,5 +1,12 @@
 export type { AppRouter, RouterInputs, RouterOutputs } from '@mlrpc/api';
-export { errorCodes, limits, type ErrorCode, type ErrorData } from '@mlrpc/schema';
+export {
+  errorCodes,
+  limits,
+  type ChatStreamEvent,
+  type ErrorCode,
+  type ErrorData,
+} from '@mlrpc/schema';
+export { chatStream, type ChatStreamOptions } from './chat-stream.js';
 export { TRPCClientError } from '@trpc/client';
 export {
   createClient,

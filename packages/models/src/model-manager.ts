@@ -144,6 +144,7 @@ export class ModelManager {
         ...servedBy(slot, batch.execution, request.texts.length, started),
         embeddings: splitRows(batch.data, batch.dimension),
         dimension: batch.dimension,
+        usage: { promptTokens: batch.tokens.reduce((sum, count) => sum + count, 0) },
       };
     });
   }

@@ -26,7 +26,7 @@ function recordingLoader(options: { failOn?: ExecutionDevice[]; delayMs?: number
     if (options.failOn?.includes(device)) throw new Error(`no ${device} here`);
     const model: EmbeddingModel = {
       task: 'feature-extraction',
-      embed: () => Promise.resolve({ data: new Float32Array([1]), dimension: 1 }),
+      embed: () => Promise.resolve({ data: new Float32Array([1]), dimension: 1, tokens: [1] }),
       dispose: () => {
         calls.disposed += 1;
         return Promise.resolve();

@@ -20,5 +20,7 @@ export const embedOutputSchema = z.object({
   ...servedByShape,
   embeddings: z.array(z.array(z.number())),
   dimension: z.number().int().positive(),
+  /** Tokens the texts came to after truncation, as OpenAI-style clients expect. */
+  usage: z.object({ promptTokens: z.number().int().nonnegative() }),
 });
 export type EmbedOutput = z.infer<typeof embedOutputSchema>;

@@ -22,6 +22,15 @@ export const openAIChatRequestSchema = z.object({
 });
 export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
 
+/** OpenAI's embeddings request; `input` is one text or a list of them. */
+export const openAIEmbeddingsRequestSchema = z.object({
+  model: modelIdSchema,
+  input: z.union([z.string(), z.array(z.string())]),
+  encoding_format: z.enum(['float', 'base64']).nullish(),
+  user: z.string().max(limits.routingKeyMaxLength).nullish(),
+});
+export type OpenAIEmbeddingsRequest = z.infer<typeof openAIEmbeddingsRequestSchema>;
+
 /** OpenAI's error body, with our error code in `code`. */
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string };

@@ -1,14 +1,20 @@
 import { createCaller, createContext, type ApiDependencies } from '@mlrpc/api';
-import { openAIChatRequestSchema, type ChatStreamEvent, type FinishReason } from '@mlrpc/schema';
+import {
+  openAIChatRequestSchema,
+  openAIEmbeddingsRequestSchema,
+  type ChatStreamEvent,
+  type FinishReason,
+} from '@mlrpc/schema';
 import { TRPCError } from '@trpc/server';
 import express, { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import { toOpenAIError } from './openai-error.js';
 import { toChatInput } from './to-chat-input.js';
 
 const finishReason = (reason: FinishReason) => (reason === 'length' ? 'length' : 'stop');
 
-function parseRequest(body: unknown) {
-  const parsed = openAIChatRequestSchema.safeParse(body);
+function parseRequest<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
+  const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new TRPCError({
@@ -42,13 +48,45 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
     });
   });
 
+  router.post('/v1/embeddings', async (request, response) => {
+    try {
+      const body = parseRequest(openAIEmbeddingsRequestSchema, request.body);
+      const controller = new AbortController();
+      response.once('close', () => controller.abort());
+      const result = await callerFor(request, controller.signal).embed({
+        model: body.model,
+        texts: typeof body.input === 'string' ? [body.input] : body.input,
+        ...(body.user == null ? {} : { routingKey: body.user }),
+      });
+      const encode = (vector: number[]) =>
+        body.encoding_format === 'base64'
+          ? Buffer.from(Float32Array.from(vector).buffer).toString('base64')
+          : vector;
+      response.json({
+        object: 'list',
+        data: result.embeddings.map((vector, index) => ({
+          object: 'embedding',
+          index,
+          embedding: encode(vector),
+        })),
+        model: result.model,
+        usage: {
+          prompt_tokens: result.usage.promptTokens,
+          total_tokens: result.usage.promptTokens,
+        },
+      });
+    } catch (error) {
+      sendError(response, error);
+    }
+  });
+
   router.post('/v1/chat/completions', async (request, response) => {
     const controller = new AbortController();
     response.once('close', () => {
       if (!response.writableFinished) controller.abort();
     });
     try {
-      const body = parseRequest(request.body);
+      const body = parseRequest(openAIChatRequestSchema, request.body);
       const caller = callerFor(request, controller.signal);
       const created = Math.floor(Date.now() / 1000);
       if (!body.stream) {

@@ -20,6 +20,8 @@ export interface ExecutionStats {
 export interface EmbeddingBatch {
   data: Float32Array;
   dimension: number;
+  /** Tokens of each text, after truncation. */
+  tokens: number[];
   execution?: ExecutionStats;
 }
 

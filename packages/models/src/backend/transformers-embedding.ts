@@ -28,7 +28,20 @@ export const loadTransformersEmbedding: ModelLoader<'feature-extraction'> = asyn
           `model returned shape [${output.dims.join(', ')}]; set pooling to mean or cls`,
         );
       }
-      return { data: Float32Array.from(output.data as Float32Array), dimension };
+      // The pipeline tokenizes the same way (padding, truncation); this counts each text's tokens.
+      const { attention_mask: mask } = extractor.tokenizer(texts, {
+        padding: true,
+        truncation: true,
+      }) as {
+        attention_mask: { dims: number[]; data: BigInt64Array };
+      };
+      const width = mask.dims[1] ?? 0;
+      const tokens = texts.map((_, row) =>
+        mask.data
+          .subarray(row * width, (row + 1) * width)
+          .reduce((sum, value) => sum + Number(value), 0),
+      );
+      return { data: Float32Array.from(output.data as Float32Array), dimension, tokens };
     },
     async dispose() {
       await extractor.dispose();

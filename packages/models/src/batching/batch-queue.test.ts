@@ -20,6 +20,7 @@ class ManualWorker implements BatchWorker {
             kind: 'embed',
             data: Float32Array.from(texts.map((text) => text.length)),
             dimension: 1,
+            tokens: texts.map(() => 1),
           },
           inferenceTimeMs: 1,
         });

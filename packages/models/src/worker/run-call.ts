@@ -26,8 +26,11 @@ export async function runCall(
   switch (call.kind) {
     case 'embed': {
       if (model.task !== 'feature-extraction') throw mismatch(model, call);
-      const { data, dimension } = await model.embed(call.texts, {});
-      return { result: { kind: 'embed', data, dimension }, transfer: [data.buffer as ArrayBuffer] };
+      const { data, dimension, tokens } = await model.embed(call.texts, {});
+      return {
+        result: { kind: 'embed', data, dimension, tokens },
+        transfer: [data.buffer as ArrayBuffer],
+      };
     }
     case 'classify': {
       if (model.task !== 'image-classification') throw mismatch(model, call);

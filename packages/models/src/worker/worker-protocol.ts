@@ -40,7 +40,7 @@ export interface WorkerCallEvent {
 }
 
 export type WorkerCallResult =
-  | { kind: 'embed'; data: Float32Array; dimension: number }
+  | { kind: 'embed'; data: Float32Array; dimension: number; tokens: number[] }
   | { kind: 'classify'; predictions: Prediction[][] }
   | { kind: 'infer'; outputs: TensorValues }
   | { kind: 'generate'; generation: Omit<Generation, 'execution'> };
