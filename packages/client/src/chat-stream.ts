@@ -17,7 +17,7 @@ export async function* chatStream(
   options: ChatStreamOptions = {},
 ): AsyncGenerator<ChatStreamEvent> {
   const queue: ChatStreamEvent[] = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   let finished = false;
   let wake: () => void = () => undefined;
   const subscription = client.chat.stream.subscribe(input, {
