@@ -4,7 +4,7 @@ import { GenerationStore } from '@mlrpc/api';
 import { loadModelConfig, ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
-import type { Env } from './env.js';
+import { processEnv, type Env } from './env.js';
 import { createLogger } from './logger.js';
 import { serverVersion } from './server-version.js';
 
@@ -37,6 +37,7 @@ export async function startServer(
     maxImagePixels: env.IMAGE_MAX_PIXELS,
     maxLoadedModels: env.MODELS_MAX_LOADED,
     onTrouble: (model, message) => logger.warn({ model }, message),
+    secret: (name) => processEnv()[name],
   });
   const generations = new GenerationStore(env.CHAT_RESUME_TTL_MS);
   let shuttingDown = false;

@@ -32,6 +32,14 @@ export const modelEntrySchema = z
     warmUp: z.boolean().default(true),
     /** onnxruntime intra-op threads per instance; its default uses every core. */
     threads: z.number().int().min(1).max(256).optional(),
+    /** `local` runs the model here; `openai-compatible` fronts a remote server's /v1 API. */
+    provider: z.enum(['local', 'openai-compatible']).default('local'),
+    /** Upstream models: the API base URL, e.g. `https://api.example.com/v1`. */
+    baseURL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Upstream models: the API key, or `env:NAME` to read it from the server's environment. */
+    apiKey: z.string().optional(),
+    /** Upstream models: the model name the upstream knows (defaults to `source`). */
+    remoteModel: z.string().optional(),
     /** Tensor models: the ONNX file inside the source folder. */
     file: z.string().min(1).default('model.onnx'),
     /** Tensor models: map one output's columns to class names, giving top-k predictions per row. */
@@ -45,7 +53,16 @@ export const modelEntrySchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    (entry) =>
+      entry.provider === 'local' ||
+      (entry.baseURL !== undefined && entry.task === 'text-generation'),
+    {
+      message: 'an openai-compatible model needs baseURL and serves text-generation',
+      path: ['provider'],
+    },
+  );
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 
 export const modelConfigSchema = z

@@ -20,6 +20,7 @@ import { ModelSlot, type SlotLoader } from './model-slot.js';
 import { splitRows } from './split-rows.js';
 import { labelPredictions, toJsonTensors, toTensorValues } from './tensor-predictions.js';
 import { defaultVersion, routeVersion, trafficShare } from './version-router.js';
+import { loadUpstreamChat, type SecretLookup } from './upstream/load-upstream-chat.js';
 import { loadInWorkers } from './worker/worker-backed-model.js';
 
 export interface ModelManagerOptions {
@@ -34,6 +35,8 @@ export interface ModelManagerOptions {
   maxLoadedModels?: number;
   /** Replaces how devices are chosen (the default probes GPUs in a throwaway worker). */
   planDevices?: (device: ModelEntry['device']) => Promise<DevicePlan>;
+  /** Resolves `env:NAME` API keys of upstream models (the server passes its environment). */
+  secret?: SecretLookup;
   /** Told about worker crashes and other trouble that does not fail a request. */
   onTrouble?: (slot: string, message: string) => void;
 }
@@ -118,6 +121,9 @@ export class ModelManager {
     this.slots = options.config.models.map((entry) => {
       const key = `${entry.id}@${entry.version}`;
       const load: SlotLoader = async (slotEntry, context) => {
+        if (slotEntry.provider === 'openai-compatible') {
+          return loadUpstreamChat(slotEntry, options.secret ?? (() => undefined), context.onTokens);
+        }
         const model = await loadInWorkers(slotEntry, {
           ...context,
           modelsDir: options.runtime.modelsDir,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodeSchema } from './error-code.js';
 import { limits } from './limits.js';
 import { modelSelectionShape, servedByShape } from './model-reference.js';
 
@@ -77,5 +78,12 @@ export const chatStreamEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('delta'), text: z.string() }),
   z.object({ type: z.literal('end'), ...generationStatsShape }),
+  /** A failure after the stream started (an upstream dying, say); the stream ends after it. */
+  z.object({
+    type: z.literal('error'),
+    errorCode: errorCodeSchema,
+    message: z.string(),
+    retryAfterSeconds: z.number().optional(),
+  }),
 ]);
 export type ChatStreamEvent = z.infer<typeof chatStreamEventSchema>;

@@ -21,6 +21,7 @@ export const errorCodes = [
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
   'SHUTTING_DOWN',
+  'UPSTREAM_FAILED',
   'INTERNAL_ERROR',
 ] as const;
 
@@ -39,6 +40,7 @@ export type TrpcErrorCodeName =
   | 'TOO_MANY_REQUESTS'
   | 'CLIENT_CLOSED_REQUEST'
   | 'INTERNAL_SERVER_ERROR'
+  | 'BAD_GATEWAY'
   | 'SERVICE_UNAVAILABLE';
 
 /** One table decides the transport code of every error, so server, docs and client agree. */
@@ -62,6 +64,7 @@ export const trpcCodeForErrorCode: Record<ErrorCode, TrpcErrorCodeName> = {
   NOT_FOUND: 'NOT_FOUND',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   SHUTTING_DOWN: 'SERVICE_UNAVAILABLE',
+  UPSTREAM_FAILED: 'BAD_GATEWAY',
   INTERNAL_ERROR: 'INTERNAL_SERVER_ERROR',
 };
 

@@ -1,4 +1,4 @@
-import { createCaller, createContext, type ApiDependencies } from '@mlrpc/api';
+import { ApiError, createCaller, createContext, type ApiDependencies } from '@mlrpc/api';
 import {
   openAIChatRequestSchema,
   openAIEmbeddingsRequestSchema,
@@ -39,13 +39,19 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
   const callerFor = (request: Request, signal: AbortSignal) =>
     createCaller(createContext(dependencies, request.id as string), { signal });
 
+  const created = Math.floor(dependencies.startedAt / 1000);
+  const describeModel = (id: string) => ({ id, object: 'model', created, owned_by: 'mlrpc' });
   router.get('/v1/models', (_request, response) => {
     const ids = [...new Set(dependencies.models.list().map((model) => model.id))];
-    const created = Math.floor(dependencies.startedAt / 1000);
-    response.json({
-      object: 'list',
-      data: ids.map((id) => ({ id, object: 'model', created, owned_by: 'mlrpc' })),
-    });
+    response.json({ object: 'list', data: ids.map(describeModel) });
+  });
+  router.get('/v1/models/{*id}', (request, response) => {
+    const id = ([] as string[]).concat(request.params.id ?? []).join('/');
+    if (dependencies.models.list().some((model) => model.id === id)) {
+      response.json(describeModel(id));
+      return;
+    }
+    sendError(response, new TRPCError({ code: 'NOT_FOUND', message: `unknown model "${id}"` }));
   });
 
   router.post('/v1/embeddings', async (request, response) => {
@@ -133,6 +139,11 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
           response.write(
             chunk([{ index: 0, delta: { content: event.text }, finish_reason: null }]),
           );
+        } else if (event.type === 'error') {
+          // A failure after the stream started: OpenAI's error body as the last event.
+          const failure = toOpenAIError(new ApiError(event.errorCode, event.message));
+          response.end(`data: ${JSON.stringify(failure.body)}\n\n`);
+          return;
         } else {
           response.write(
             chunk([{ index: 0, delta: {}, finish_reason: finishReason(event.finishReason) }]),

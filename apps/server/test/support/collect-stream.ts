@@ -19,7 +19,7 @@ export function collectChatStream(
       onData: ({ id, data }) => {
         events.push({ id, data, receivedAt: performance.now() });
         if (data.type === 'delta') deltas += 1;
-        if (data.type === 'end' || deltas === options.stopAfterDeltas) {
+        if (data.type === 'end' || data.type === 'error' || deltas === options.stopAfterDeltas) {
           subscription.unsubscribe();
           resolve(events);
         }

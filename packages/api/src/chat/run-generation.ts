@@ -1,4 +1,4 @@
-import type { ModelManager } from '@mlrpc/models';
+import { ModelError, type ModelManager } from '@mlrpc/models';
 import type { StoredGeneration } from './stored-generation.js';
 
 /**
@@ -64,6 +64,19 @@ export async function runGeneration(
       return;
     }
     generation.error = error;
+    // Once the stream has started, a failure is an event: tRPC clients retry 5xx stream errors
+    // by resuming, which would replay the same failure forever.
+    if (generation.events.length > 0) {
+      const failure = error instanceof ModelError ? error : undefined;
+      generation.push({
+        type: 'error',
+        errorCode: failure?.code ?? 'INTERNAL_ERROR',
+        message: error instanceof Error ? error.message : String(error),
+        ...(failure?.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: failure.retryAfterSeconds }),
+      });
+    }
     generation.state = 'failed';
   }
 }

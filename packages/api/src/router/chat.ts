@@ -65,7 +65,10 @@ export const chatRouter = {
           yield tracked(`${generation.id}:${index}`, event);
           step = await events.next();
         }
-        if (step.value === 'failed') throw fromEngineError(generation.error);
+        if (step.value === 'failed') {
+          if (generation.events.at(-1)?.type === 'error') return;
+          throw fromEngineError(generation.error);
+        }
         if (step.value !== 'interrupted') return;
         void runGeneration(generation, ctx.models, stopped.signal);
       }
