@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '@mlrpc/client';
+import { rawGeneration, serverGeneration } from './chat-bench.js';
 import { rawEmbedThroughput, serverEmbedThroughput } from './embed-bench.js';
 import { livenessUnderLoad } from './health-bench.js';
 import { irisInput, irisThroughput, sampleProbabilities, type IrisTarget } from './iris-bench.js';
@@ -77,6 +78,8 @@ async function startFastApi(): Promise<ServiceProcess> {
 const sentences = await readSentences();
 log('raw in-process embedding ceiling');
 const rawEmbed = await rawEmbedThroughput(sentences, runs, 3);
+log('raw in-process generation');
+const rawChat = await rawGeneration(5);
 
 log('starting the mlrpc server');
 const mlrpc = await startMlrpc();
@@ -103,6 +106,10 @@ const unbatchedEmbed = await serverEmbedThroughput(
   runs,
   4,
 );
+
+log('streaming chat through the server');
+await client.models.load.mutate({ id: 'llama-random' });
+const serverChat = await serverGeneration(mlrpc.url, 5);
 
 log('liveness under load');
 const liveness = await livenessUnderLoad(mlrpc.url, sentences, 6);
@@ -167,6 +174,8 @@ const results: BenchResults = {
   iris,
   irisCheck,
   liveness,
+  rawChat,
+  serverChat,
   memory: { afterWarmUpMiB, afterRequestsMiB, requests: 10_000 },
 };
 await writeFile(path.join(repositoryRoot, 'BENCHMARKS.md'), renderReport(results));

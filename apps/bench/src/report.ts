@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+import { generatedTokens, type GenerationRun } from './chat-bench.js';
 import type { HttpLoadResult } from './load.js';
 import type { LivenessUnderLoad } from './health-bench.js';
 import { median } from './statistics.js';
@@ -15,6 +16,8 @@ export interface BenchResults {
   iris: Array<{ name: string; results: HttpLoadResult[] }>;
   irisCheck: string;
   liveness: LivenessUnderLoad;
+  rawChat: GenerationRun[];
+  serverChat: GenerationRun[];
   memory: { afterWarmUpMiB: number; afterRequestsMiB: number; requests: number };
 }
 
@@ -38,6 +41,10 @@ export function renderReport(results: BenchResults): string {
   );
   const mlrpcIris = median(results.iris[0]?.results.map((r) => r.requestsPerSecond) ?? []);
   const growth = (results.memory.afterRequestsMiB / results.memory.afterWarmUpMiB - 1) * 100;
+  const rawTokens = median(results.rawChat.map((run) => run.tokensPerSecond));
+  const serverTokens = median(results.serverChat.map((run) => run.tokensPerSecond));
+  const rawTtft = median(results.rawChat.map((run) => run.ttftMs));
+  const serverTtft = median(results.serverChat.map((run) => run.ttftMs));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
     '# Benchmarks',
@@ -55,6 +62,8 @@ export function renderReport(results: BenchResults): string {
     `| embed: gain of batching over no batching at 32 callers | ${number(batched32 / unbatched32, 2)}x | (reported) |`,
     `| iris predict >= 2x FastAPI requests/s, request ids and logging on | ${number(mlrpcIris / fastapi, 2)}x (${number(mlrpcIris)} vs ${number(fastapi)}) | ${verdict(mlrpcIris >= 2 * fastapi)} |`,
     `| /health/live p99 <= 20 ms while inference saturates both cores | ${number(results.liveness.p99Ms, 1)} ms | ${verdict(results.liveness.p99Ms <= 20)} |`,
+    `| chat tokens/s over SSE >= 0.95x raw in-process generation | ${number(serverTokens / rawTokens, 2)}x (${number(serverTokens)} vs ${number(rawTokens)}) | ${verdict(serverTokens >= 0.95 * rawTokens)} |`,
+    `| time to first token overhead <= 10 ms | ${number(serverTtft - rawTtft, 1)} ms (${number(serverTtft, 1)} vs ${number(rawTtft, 1)} ms) | ${verdict(serverTtft - rawTtft <= 10)} |`,
     `| RSS growth < 5% over ${number(results.memory.requests)} requests after warm-up | ${number(growth, 1)}% (${number(results.memory.afterWarmUpMiB)} -> ${number(results.memory.afterRequestsMiB)} MiB) | ${verdict(growth < 5)} |`,
     '',
     '## 1. Embedding throughput (sentences/s)',
@@ -92,6 +101,17 @@ export function renderReport(results: BenchResults): string {
     `32 callers embedding continuously (${number(results.liveness.sentencesPerSecond)} sentences/s) while one client probes`,
     `\`/health/live\` in sequence: ${results.liveness.samples} probes, p50 ${number(results.liveness.p50Ms, 1)} ms,`,
     `p99 ${number(results.liveness.p99Ms, 1)} ms, max ${number(results.liveness.maxMs, 1)} ms.`,
+    '',
+    '## 5. Streaming chat',
+    '',
+    `Model: \`local/tiny-random-LlamaForCausalLM-smollm-tokenizer\` (greedy, ${generatedTokens} new tokens, never stops early), one`,
+    'caller. Raw: transformers.js in this process with a TextStreamer. Server: chat.stream over SSE to the typed',
+    'client, timed by the client from subscribing to the end event. Time to first token counts to the first text.',
+    '',
+    '| | tokens/s | time to first token, ms |',
+    '|---|---|---|',
+    `| raw in-process generate | ${number(rawTokens)} ${runsOf(results.rawChat.map((run) => run.tokensPerSecond))} | ${number(rawTtft, 1)} |`,
+    `| mlrpc chat.stream over SSE | ${number(serverTokens)} ${runsOf(results.serverChat.map((run) => run.tokensPerSecond))} | ${number(serverTtft, 1)} |`,
     '',
     '## What limits the missed figures',
     '',
