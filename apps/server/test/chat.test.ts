@@ -182,3 +182,19 @@ describe('chatStream (client helper)', () => {
     expect((await stats('llama-random'))?.generatedTokens).toBe(settled);
   });
 });
+
+describe('seeded sampling', () => {
+  it('gives the same text for the same seed, and other text for another seed', async () => {
+    const sample = (seed: number) =>
+      harness.client.chat.complete.mutate({
+        model: 'llama-random',
+        messages: ask('Surprise me.'),
+        maxTokens: 24,
+        temperature: 1.5,
+        seed,
+      });
+    const [first, again, other] = [await sample(7), await sample(7), await sample(8)];
+    expect(again.text).toBe(first.text);
+    expect(other.text).not.toBe(first.text);
+  });
+});

@@ -71,6 +71,7 @@ export interface ChatRequest extends ModelSelection {
   generationId: string;
   /** Assistant text already streamed: generation continues after it (resume). */
   continueFrom?: string | undefined;
+  seed?: number | undefined;
 }
 
 export interface ChatHandlers {
@@ -202,6 +203,7 @@ export class ModelManager {
         topP: request.topP,
         stop: request.stop,
         ...(request.continueFrom ? { continueFrom: request.continueFrom } : {}),
+        ...(request.seed === undefined ? {} : { seed: request.seed }),
         signal: request.signal,
         onText: (text) => {
           firstTextAt ??= performance.now();

@@ -27,6 +27,13 @@ export const chatInputSchema = z
     /** 0 is greedy (deterministic); higher samples more freely. */
     temperature: z.number().min(0).max(2).default(0),
     topP: z.number().gt(0).max(1).default(1),
+    /** With temperature > 0: the same seed and input give the same text. */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
     /** Generation stops before any of these strings; they are not part of the text. */
     stop: z
       .array(z.string().min(1).max(limits.chatMaxStopLength))

@@ -18,6 +18,12 @@ export const openAIChatRequestSchema = z.object({
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
   n: z.literal(1).nullish(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullish(),
   user: z.string().max(limits.routingKeyMaxLength).nullish(),
 });
 export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;

@@ -12,5 +12,6 @@ export function toChatInput(request: OpenAIChatRequest): ChatInput {
     ...(request.top_p == null ? {} : { topP: request.top_p }),
     ...(stop == null ? {} : { stop }),
     ...(request.user == null ? {} : { routingKey: request.user }),
+    ...(request.seed == null ? {} : { seed: request.seed }),
   };
 }

@@ -87,6 +87,8 @@ export interface GenerateOptions extends CallOptions {
   temperature: number;
   topP: number;
   stop: string[];
+  /** Seeds sampling, so the same seed and input give the same text. */
+  seed?: number;
   /** Assistant text already generated: generation continues after it (resuming a stream). */
   continueFrom?: string;
   /** Called with each piece of text as soon as it is final (never part of a stop sequence). */

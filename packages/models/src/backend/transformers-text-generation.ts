@@ -1,5 +1,6 @@
 import {
   InterruptableStoppingCriteria,
+  random,
   TextStreamer,
   Tensor,
   type TextGenerationPipeline,
@@ -14,6 +15,11 @@ function eosTokenIds(generator: TextGenerationPipeline): Set<bigint> {
   )?.eos_token_id;
   const ids = Array.isArray(configured) ? configured : configured === undefined ? [] : [configured];
   return new Set(ids.map((id) => BigInt(id)));
+}
+
+/** transformers.js' process-wide generator, which its sampler draws from (typed loosely upstream). */
+interface SeedableRandom {
+  seed(value: number): void;
 }
 
 /** Chat generation through a transformers.js text-generation pipeline's tokenizer and model. */
@@ -48,6 +54,8 @@ export const loadTransformersTextGeneration: ModelLoader<'text-generation'> = as
           ids.length,
         ]),
       };
+      // transformers.js samples from one seedable generator; a worker runs one generation at a time.
+      if (options.seed !== undefined) (random as SeedableRandom).seed(options.seed);
       const interrupt = new InterruptableStoppingCriteria();
       const onAbort = () => interrupt.interrupt();
       options.signal?.addEventListener('abort', onAbort, { once: true });

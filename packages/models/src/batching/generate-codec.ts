@@ -4,7 +4,10 @@ import type { BatchCodec } from './batch-codec.js';
 
 export interface GenerateRequest {
   messages: ChatMessage[];
-  options: Pick<GenerateOptions, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'continueFrom'>;
+  options: Pick<
+    GenerateOptions,
+    'maxTokens' | 'temperature' | 'topP' | 'stop' | 'continueFrom' | 'seed'
+  >;
   onText: (text: string) => void;
   onTokens: (tokens: number) => void;
 }

@@ -52,7 +52,7 @@ export async function loadUpstreamChat(
     task: 'text-generation',
     queueDepth: () => queue.depth,
     async generate(messages, options) {
-      const { maxTokens, temperature, topP, stop, continueFrom, onText } = options;
+      const { maxTokens, temperature, topP, stop, continueFrom, seed, onText } = options;
       const { response, execution } = await queue.submit(
         {
           messages,
@@ -62,6 +62,7 @@ export async function loadUpstreamChat(
             topP,
             stop,
             ...(continueFrom ? { continueFrom } : {}),
+            ...(seed === undefined ? {} : { seed }),
           },
           onText,
           onTokens: (tokens) => {

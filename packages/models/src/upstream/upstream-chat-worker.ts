@@ -29,7 +29,7 @@ export class UpstreamChatWorker implements BatchWorker {
         `an upstream chat model cannot run a ${call.kind} call`,
       );
     }
-    const { maxTokens, temperature, topP, stop, continueFrom } = call.options;
+    const { maxTokens, temperature, topP, stop, continueFrom, seed } = call.options;
     const started = performance.now();
     const signal = options.signal
       ? AbortSignal.any([options.signal, AbortSignal.timeout(this.timeoutMs)])
@@ -49,6 +49,7 @@ export class UpstreamChatWorker implements BatchWorker {
           temperature,
           top_p: topP,
           ...(stop.length > 0 ? { stop } : {}),
+          ...(seed === undefined ? {} : { seed }),
           stream: true,
           stream_options: { include_usage: true },
         },

@@ -93,7 +93,8 @@ export async function loadInWorkers(
         task: entry.task,
         ...rest,
         async generate(messages, options) {
-          const { maxTokens, temperature, topP, stop, continueFrom, onText, onTokens } = options;
+          const { maxTokens, temperature, topP, stop, continueFrom, seed, onText, onTokens } =
+            options;
           const { response, execution } = await submit(
             {
               messages,
@@ -103,6 +104,7 @@ export async function loadInWorkers(
                 topP,
                 stop,
                 ...(continueFrom ? { continueFrom } : {}),
+                ...(seed === undefined ? {} : { seed }),
               },
               onText,
               onTokens: (tokens) => {

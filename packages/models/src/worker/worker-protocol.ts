@@ -29,7 +29,7 @@ export type WorkerCall =
       messages: ChatMessage[];
       options: Pick<
         GenerateOptions,
-        'maxTokens' | 'temperature' | 'topP' | 'stop' | 'continueFrom'
+        'maxTokens' | 'temperature' | 'topP' | 'stop' | 'continueFrom' | 'seed'
       >;
     };
 
