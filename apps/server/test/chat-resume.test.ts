@@ -1,6 +1,8 @@
+import { createClient } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectChatStream } from './support/collect-stream.js';
 import { expectApiError } from './support/expect-api-error.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let harness: TestServer;
@@ -36,6 +38,39 @@ describe('chat.stream resume', () => {
     expect(text).toBe(answer);
     expect(all.filter((event) => event.data.type === 'start')).toHaveLength(1);
     expect(all.at(-1)?.data).toMatchObject({ type: 'end', finishReason: 'stop' });
+  });
+
+  it('recovers by itself when the connection is cut: the same subscription gets the exact rest', async () => {
+    const proxy = await startTcpProxy(harness.url);
+    const client = createClient({ url: proxy.url });
+    const received: Array<{ id: string; type: string; text?: string }> = [];
+    const states: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      let deltas = 0;
+      const subscription = client.chat.stream.subscribe(metal, {
+        onData: ({ id, data }) => {
+          received.push({
+            id,
+            type: data.type,
+            ...(data.type === 'delta' ? { text: data.text } : {}),
+          });
+          if (data.type === 'delta' && ++deltas === 3) proxy.cut();
+          if (data.type === 'end') {
+            subscription.unsubscribe();
+            resolve();
+          }
+        },
+        onConnectionStateChange: (state) => states.push(state.state),
+        onError: reject,
+      });
+    });
+    await proxy.close();
+    // The link noticed the cut and reconnected on its own.
+    expect(states.filter((state) => state === 'connecting').length).toBeGreaterThanOrEqual(2);
+    const indices = received.map((event) => Number(event.id.split(':')[1]));
+    expect(indices).toEqual(indices.map((_, index) => index));
+    const text = received.map((event) => event.text ?? '').join('');
+    expect(text).toBe(answer);
   });
 
   it('replays the remaining events of a finished generation', async () => {
