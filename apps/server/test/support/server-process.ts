@@ -6,6 +6,8 @@ import { repositoryRoot, sharedRoot } from './paths.js';
 
 export interface ServerProcess {
   url: string;
+  /** Every JSON log line the server printed so far. */
+  logs: Array<{ msg?: string; url?: string }>;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -31,15 +33,18 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  const logs: ServerProcess['logs'] = [];
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
+      logs.push(entry);
       if (entry.msg === 'mlrpc server listening' && entry.url) resolve(entry.url);
     });
   });
   return {
     url,
+    logs,
     async kill(signal) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, 'exit');

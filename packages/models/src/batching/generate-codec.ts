@@ -12,6 +12,31 @@ export interface GenerateRequest {
   onTokens: (tokens: number) => void;
 }
 
+/** The queued form of one generate call; `countTokens` also sees every generated token (stats). */
+export function toGenerateRequest(
+  messages: ChatMessage[],
+  options: GenerateOptions,
+  countTokens: (tokens: number) => void,
+): GenerateRequest {
+  const { maxTokens, temperature, topP, stop, continueFrom, seed, onText, onTokens } = options;
+  return {
+    messages,
+    options: {
+      maxTokens,
+      temperature,
+      topP,
+      stop,
+      ...(continueFrom ? { continueFrom } : {}),
+      ...(seed === undefined ? {} : { seed }),
+    },
+    onText,
+    onTokens: (tokens) => {
+      countTokens(tokens);
+      onTokens?.(tokens);
+    },
+  };
+}
+
 /** Generations are not batched: each runs alone on a worker and streams its text back. */
 export const generateCodec: BatchCodec<GenerateRequest, Omit<Generation, 'execution'>> = {
   size: () => 1,

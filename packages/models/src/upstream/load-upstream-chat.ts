@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { TextGenerationModel } from '../backend/model-backend.js';
 import { BatchQueue } from '../batching/batch-queue.js';
-import { generateCodec } from '../batching/generate-codec.js';
+import { generateCodec, toGenerateRequest } from '../batching/generate-codec.js';
 import type { ModelEntry } from '../model-config.js';
 import { ModelError } from '../model-error.js';
 import { UpstreamChatWorker } from './upstream-chat-worker.js';
@@ -52,24 +52,8 @@ export async function loadUpstreamChat(
     task: 'text-generation',
     queueDepth: () => queue.depth,
     async generate(messages, options) {
-      const { maxTokens, temperature, topP, stop, continueFrom, seed, onText } = options;
       const { response, execution } = await queue.submit(
-        {
-          messages,
-          options: {
-            maxTokens,
-            temperature,
-            topP,
-            stop,
-            ...(continueFrom ? { continueFrom } : {}),
-            ...(seed === undefined ? {} : { seed }),
-          },
-          onText,
-          onTokens: (tokens) => {
-            onTokens(tokens);
-            options.onTokens?.(tokens);
-          },
-        },
+        toGenerateRequest(messages, options, onTokens),
         options.signal,
       );
       return { ...response, execution };

@@ -5,7 +5,7 @@ import type { BatchCodec } from '../batching/batch-codec.js';
 import { BatchQueue } from '../batching/batch-queue.js';
 import { classifyCodec } from '../batching/classify-codec.js';
 import { embedCodec } from '../batching/embed-codec.js';
-import { generateCodec } from '../batching/generate-codec.js';
+import { generateCodec, toGenerateRequest } from '../batching/generate-codec.js';
 import { tensorCodec } from '../batching/tensor-codec.js';
 import type { ModelEntry } from '../model-config.js';
 import { ModelError } from '../model-error.js';
@@ -93,25 +93,8 @@ export async function loadInWorkers(
         task: entry.task,
         ...rest,
         async generate(messages, options) {
-          const { maxTokens, temperature, topP, stop, continueFrom, seed, onText, onTokens } =
-            options;
           const { response, execution } = await submit(
-            {
-              messages,
-              options: {
-                maxTokens,
-                temperature,
-                topP,
-                stop,
-                ...(continueFrom ? { continueFrom } : {}),
-                ...(seed === undefined ? {} : { seed }),
-              },
-              onText,
-              onTokens: (tokens) => {
-                context.onTokens?.(tokens);
-                onTokens?.(tokens);
-              },
-            },
+            toGenerateRequest(messages, options, (tokens) => context.onTokens?.(tokens)),
             options.signal,
           );
           return { ...response, execution };
