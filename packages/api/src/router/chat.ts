@@ -70,7 +70,9 @@ export const chatRouter = {
           throw fromEngineError(generation.error);
         }
         if (step.value !== 'interrupted') return;
-        void runGeneration(generation, ctx.models, stopped.signal);
+        // Another resumer may have restarted it since this loop saw the interruption.
+        if (generation.state === 'interrupted')
+          void runGeneration(generation, ctx.models, stopped.signal);
       }
     } catch (error) {
       if (!stopped.signal.aborted) throw error;
