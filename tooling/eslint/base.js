@@ -9,6 +9,17 @@ const layers = [
     files: ['packages/models/**'],
     forbidden: ['@mlrpc/api', '@mlrpc/client', '@mlrpc/server', '@trpc/*', 'express'],
   },
+  {
+    files: ['packages/jobs/**'],
+    forbidden: [
+      '@mlrpc/models',
+      '@mlrpc/api',
+      '@mlrpc/client',
+      '@mlrpc/server',
+      '@trpc/*',
+      'express',
+    ],
+  },
   { files: ['packages/api/**'], forbidden: ['@mlrpc/client', '@mlrpc/server', 'express'] },
 ];
 

@@ -29,6 +29,12 @@ export const envSchema = z.object({
   MODEL_LOAD_RETRY_MS: milliseconds.default(5_000),
   /** How long a finished or interrupted chat stream can still be resumed by its last event id. */
   CHAT_RESUME_TTL_MS: milliseconds.default(60_000),
+  /** Background jobs running at once in this server (embedded job backend). */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
+  /** Queued jobs beyond this are refused with QUEUE_FULL. */
+  JOBS_MAX_QUEUED: z.coerce.number().int().min(1).default(1_000),
+  /** How long finished jobs and their results are kept. */
+  JOBS_RETENTION_MS: milliseconds.default(24 * 60 * 60 * 1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long in-flight requests get to finish after SIGTERM. */
   SHUTDOWN_GRACE_MS: milliseconds.default(10_000),

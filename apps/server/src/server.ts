@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { GenerationStore } from '@mlrpc/api';
+import { createJobProcessor, GenerationStore } from '@mlrpc/api';
+import { EmbeddedJobBackend } from '@mlrpc/jobs';
 import { loadModelConfig, ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -41,21 +42,21 @@ export async function startServer(
   });
   const generations = new GenerationStore(env.CHAT_RESUME_TTL_MS);
   let shuttingDown = false;
+  const imageFetch = {
+    maxBytes: env.IMAGE_MAX_BYTES,
+    timeoutMs: env.IMAGE_FETCH_TIMEOUT_MS,
+    maxRedirects: env.IMAGE_FETCH_MAX_REDIRECTS,
+  };
+  const jobs = new EmbeddedJobBackend(createJobProcessor(models, imageFetch), {
+    concurrency: env.JOBS_CONCURRENCY,
+    maxQueued: env.JOBS_MAX_QUEUED,
+    retentionMs: env.JOBS_RETENTION_MS,
+  });
   const app = createApp({
     env,
     logger,
     isShuttingDown: () => shuttingDown,
-    dependencies: {
-      models,
-      generations,
-      serverVersion,
-      startedAt: Date.now(),
-      imageFetch: {
-        maxBytes: env.IMAGE_MAX_BYTES,
-        timeoutMs: env.IMAGE_FETCH_TIMEOUT_MS,
-        maxRedirects: env.IMAGE_FETCH_MAX_REDIRECTS,
-      },
-    },
+    dependencies: { models, jobs, generations, serverVersion, startedAt: Date.now(), imageFetch },
   });
   const server = app.listen(env.PORT, env.HOST);
   await once(server, 'listening');
@@ -87,6 +88,7 @@ export async function startServer(
       await closed;
       clearTimeout(grace);
       await warmUp;
+      await jobs.close();
       await models.close();
       generations.close();
     },

@@ -1,4 +1,5 @@
 import { trpcCodeForErrorCode, type ErrorCode } from '@mlrpc/schema';
+import { JobError } from '@mlrpc/jobs';
 import { ModelError } from '@mlrpc/models';
 import { TRPCError } from '@trpc/server';
 
@@ -36,7 +37,8 @@ const errorCodeForTrpcCode: Partial<Record<TRPCError['code'], ErrorCode>> = {
 /** Converts engine errors to ApiError; anything else stays as it is. */
 export function toApiError(error: TRPCError): TRPCError {
   const cause = error.cause;
-  if (error instanceof ApiError || !(cause instanceof ModelError)) return error;
+  if (error instanceof ApiError || !(cause instanceof ModelError || cause instanceof JobError))
+    return error;
   return new ApiError(cause.code, cause.message, {
     cause,
     ...(cause.retryAfterSeconds === undefined
@@ -47,7 +49,7 @@ export function toApiError(error: TRPCError): TRPCError {
 
 /** Gives an engine error thrown outside a middleware (inside a stream) its proper tRPC code. */
 export function fromEngineError(error: unknown): unknown {
-  if (!(error instanceof ModelError)) return error;
+  if (!(error instanceof ModelError || error instanceof JobError)) return error;
   return new ApiError(error.code, error.message, {
     cause: error,
     ...(error.retryAfterSeconds === undefined

@@ -6,6 +6,7 @@ export { GenerationStore } from './chat/generation-store.js';
 export { createContext, type ApiDependencies, type Context } from './context.js';
 export type { ErrorShape } from './error-formatter.js';
 export type { ImageFetchOptions } from './image/fetch-image.js';
+export { createJobProcessor } from './jobs/process-job.js';
 export { appRouter, type AppRouter } from './root.js';
 export { createCallerFactory } from './trpc.js';
 

@@ -1,6 +1,7 @@
 import { chatRouter } from './router/chat.js';
 import { embedProcedure } from './router/embed.js';
 import { healthProcedure } from './router/health.js';
+import { jobsRouter } from './router/jobs.js';
 import { modelsRouter } from './router/models.js';
 import { predictProcedure } from './router/predict.js';
 import { router } from './trpc.js';
@@ -11,6 +12,7 @@ export const appRouter = router({
   embed: embedProcedure,
   predict: predictProcedure,
   chat: chatRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

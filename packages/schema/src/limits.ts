@@ -17,4 +17,6 @@ export const limits = {
   chatMaxTokens: 4_096,
   chatMaxStops: 4,
   chatMaxStopLength: 20,
+  jobEmbedMaxTexts: 100_000,
+  jobEmbedBatchSize: 256,
 } as const;

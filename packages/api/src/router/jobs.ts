@@ -1,0 +1,64 @@
+import {
+  jobIdInputSchema,
+  jobSchema,
+  jobsListInputSchema,
+  jobsListOutputSchema,
+  jobsWatchInputSchema,
+  jobSubmitInputSchema,
+} from '@mlrpc/schema';
+import { tracked, type TRPCRouterRecord } from '@trpc/server';
+import { ApiError } from '../api-error.js';
+import { publicProcedure } from '../trpc.js';
+
+/** `<job id>:<version>` */
+function versionAfter(jobId: string, lastEventId: string | null | undefined): number {
+  if (!lastEventId) return 0;
+  const [id, version] = [
+    lastEventId.slice(0, lastEventId.lastIndexOf(':')),
+    Number(lastEventId.split(':').at(-1)),
+  ];
+  if (id !== jobId || !Number.isInteger(version)) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `lastEventId "${lastEventId}" is not an event of job ${jobId}`,
+    );
+  }
+  return version;
+}
+
+export const jobsRouter = {
+  /** Queues inference to run in the background; returns at once with the job's id and status. */
+  submit: publicProcedure
+    .input(jobSubmitInputSchema)
+    .output(jobSchema)
+    .mutation(({ ctx, input }) => ctx.jobs.submit(ctx.owner, input)),
+  get: publicProcedure
+    .input(jobIdInputSchema)
+    .output(jobSchema)
+    .query(({ ctx, input }) => ctx.jobs.get(ctx.owner, input.jobId)),
+  /** The caller's jobs, newest first; pass `nextCursor` back for the next page. */
+  list: publicProcedure
+    .input(jobsListInputSchema)
+    .output(jobsListOutputSchema)
+    .query(({ ctx, input }) => ctx.jobs.list(ctx.owner, input)),
+  cancel: publicProcedure
+    .input(jobIdInputSchema)
+    .output(jobSchema)
+    .mutation(({ ctx, input }) => ctx.jobs.cancel(ctx.owner, input.jobId)),
+  /** The job's status, progress and finally its result or error, as they change; resumable. */
+  watch: publicProcedure.input(jobsWatchInputSchema).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const after = versionAfter(input.jobId, input.lastEventId);
+    const stop = signal ?? new AbortController().signal;
+    try {
+      for await (const { version, job } of ctx.jobs.watch(ctx.owner, input.jobId, after, stop)) {
+        yield tracked(`${job.id}:${version}`, job);
+      }
+    } catch (error) {
+      if (!stop.aborted) throw error;
+    }
+  }),
+} satisfies TRPCRouterRecord;

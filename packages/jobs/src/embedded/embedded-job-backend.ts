@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { errorCodes, type ErrorCode, type Job, type JobSubmission } from '@mlrpc/schema';
+import {
+  finishedStatuses,
+  type JobBackend,
+  type JobListQuery,
+  type JobProcessor,
+  type JobSnapshot,
+} from '../job-backend.js';
+import { JobError } from '../job-error.js';
+import { StoredJob } from './stored-job.js';
+
+export interface EmbeddedJobOptions {
+  /** Jobs running at once. */
+  concurrency: number;
+  /** Queued jobs beyond this are refused with QUEUE_FULL. */
+  maxQueued: number;
+  /** How long finished jobs (and their results) are kept. */
+  retentionMs: number;
+}
+
+const knownCodes = new Set<string>(errorCodes);
+
+function errorOf(error: unknown): { errorCode: ErrorCode; message: string } {
+  const code = (error as { code?: unknown }).code;
+  return {
+    errorCode:
+      typeof code === 'string' && knownCodes.has(code) ? (code as ErrorCode) : 'INTERNAL_ERROR',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/**
+ * Jobs in this process: bounded, prioritized, cancellable, watched live. Not durable: a restart
+ * loses queued and running jobs and their results (use the Redis backend for that).
+ */
+export class EmbeddedJobBackend implements JobBackend {
+  private readonly jobs = new Map<string, StoredJob>();
+  private readonly queue: StoredJob[] = [];
+  private readonly idempotency = new Map<string, string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private running = 0;
+
+  constructor(
+    private readonly processor: JobProcessor,
+    private readonly options: EmbeddedJobOptions,
+  ) {}
+
+  submit(owner: string, submission: JobSubmission): Promise<Job> {
+    const key = submission.idempotencyKey && `${owner}\u0000${submission.idempotencyKey}`;
+    const existing = key ? this.jobs.get(this.idempotency.get(key) ?? '') : undefined;
+    if (existing) return Promise.resolve(existing.job);
+    if (this.queue.length >= this.options.maxQueued) {
+      return Promise.reject(
+        new JobError('QUEUE_FULL', `${this.queue.length} jobs are already waiting`, {
+          retryAfterSeconds: 5,
+        }),
+      );
+    }
+    const job: Job = {
+      id: randomUUID(),
+      kind: submission.kind,
+      status: 'queued',
+      progress: 0,
+      priority: submission.priority,
+      createdAt: Date.now(),
+      startedAt: null,
+      finishedAt: null,
+      attempts: 0,
+      result: null,
+      error: null,
+    };
+    const stored = new StoredJob(owner, submission, job);
+    this.jobs.set(job.id, stored);
+    if (key) this.idempotency.set(key, job.id);
+    // Lower priority numbers first; equal priorities in submission order.
+    const at = this.queue.findIndex((queued) => queued.job.priority > job.priority);
+    this.queue.splice(at === -1 ? this.queue.length : at, 0, stored);
+    this.pump();
+    // The record as submitted: whether it already started is for get and watch to tell.
+    return Promise.resolve(job);
+  }
+
+  get(owner: string, jobId: string): Promise<Job> {
+    return Promise.resolve(this.owned(owner, jobId).job);
+  }
+
+  list(owner: string, query: JobListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    const mine = [...this.jobs.values()]
+      .filter(
+        (stored) => stored.owner === owner && (!query.status || stored.job.status === query.status),
+      )
+      .reverse();
+    const start = query.cursor ? mine.findIndex((stored) => stored.job.id === query.cursor) + 1 : 0;
+    const page = mine.slice(start, start + query.limit);
+    const more = start + query.limit < mine.length;
+    return Promise.resolve({
+      jobs: page.map((stored) => stored.job),
+      nextCursor: more ? (page.at(-1)?.job.id ?? null) : null,
+    });
+  }
+
+  cancel(owner: string, jobId: string): Promise<Job> {
+    const stored = this.owned(owner, jobId);
+    if (stored.job.status === 'queued') {
+      this.queue.splice(this.queue.indexOf(stored), 1);
+      this.finish(stored, { status: 'cancelled' });
+    } else if (stored.job.status === 'running') {
+      stored.controller?.abort();
+      this.finish(stored, { status: 'cancelled' });
+    }
+    return Promise.resolve(stored.job);
+  }
+
+  async *watch(
+    owner: string,
+    jobId: string,
+    afterVersion: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<JobSnapshot> {
+    const stored = this.owned(owner, jobId);
+    let seen = afterVersion;
+    for (;;) {
+      if (stored.version > seen) {
+        seen = stored.version;
+        yield { version: stored.version, job: stored.job };
+      }
+      if (finishedStatuses.has(stored.job.status)) return;
+      await once(stored.changes, 'change', { signal });
+    }
+  }
+
+  close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const stored of this.jobs.values()) stored.controller?.abort();
+    this.queue.length = 0;
+    return Promise.resolve();
+  }
+
+  private owned(owner: string, jobId: string): StoredJob {
+    const stored = this.jobs.get(jobId);
+    // Another owner's job is reported exactly like a missing one: its existence is not revealed.
+    if (!stored || stored.owner !== owner) throw new JobError('NOT_FOUND', `no job ${jobId}`);
+    return stored;
+  }
+
+  private pump(): void {
+    while (this.running < this.options.concurrency) {
+      const next = this.queue.shift();
+      if (!next) return;
+      void this.run(next);
+    }
+  }
+
+  private async run(stored: StoredJob): Promise<void> {
+    this.running += 1;
+    const controller = new AbortController();
+    stored.controller = controller;
+    stored.update({ status: 'running', startedAt: Date.now(), attempts: stored.job.attempts + 1 });
+    try {
+      const result = await this.processor(stored.submission, {
+        signal: controller.signal,
+        reportProgress: (progress) => {
+          if (stored.job.status === 'running')
+            stored.update({ progress: Math.min(1, Math.max(0, progress)) });
+        },
+      });
+      if (stored.job.status === 'running')
+        this.finish(stored, { status: 'completed', progress: 1, result });
+    } catch (error) {
+      if (stored.job.status === 'running')
+        this.finish(stored, { status: 'failed', error: errorOf(error) });
+    } finally {
+      stored.controller = undefined;
+      this.running -= 1;
+      this.pump();
+    }
+  }
+
+  private finish(stored: StoredJob, change: Partial<Job>): void {
+    stored.update({ ...change, finishedAt: Date.now() });
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.jobs.delete(stored.job.id);
+      if (stored.submission.idempotencyKey) {
+        this.idempotency.delete(`${stored.owner}\u0000${stored.submission.idempotencyKey}`);
+      }
+    }, this.options.retentionMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+}

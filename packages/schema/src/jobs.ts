@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { chatCompleteOutputSchema, chatInputSchema } from './chat.js';
+import { embedOutputSchema } from './embed.js';
+import { errorCodeSchema } from './error-code.js';
+import { limits } from './limits.js';
+import { modelSelectionShape } from './model-reference.js';
+import { predictInputSchema, predictOutputSchema } from './predict.js';
+
+/** Embedding as a job takes far more texts than a live call; it runs in batches with progress. */
+export const jobEmbedInputSchema = z
+  .object({
+    ...modelSelectionShape,
+    texts: z
+      .array(
+        z
+          .string()
+          .max(limits.embedMaxTextLength)
+          .refine((text) => text.trim().length > 0, 'text must not be blank'),
+      )
+      .min(1)
+      .max(limits.jobEmbedMaxTexts),
+  })
+  .strict();
+
+const jobOptionsShape = {
+  /** 1 (first) .. 10 (last); default 5. */
+  priority: z.number().int().min(1).max(10).default(5),
+  /** The same key from the same owner returns the existing job instead of a new one. */
+  idempotencyKey: z.string().min(1).max(200).optional(),
+};
+
+export const jobSubmitInputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('embed'), input: jobEmbedInputSchema, ...jobOptionsShape }).strict(),
+  z.object({ kind: z.literal('predict'), input: predictInputSchema, ...jobOptionsShape }).strict(),
+  z.object({ kind: z.literal('chat'), input: chatInputSchema, ...jobOptionsShape }).strict(),
+]);
+export type JobSubmitInput = z.input<typeof jobSubmitInputSchema>;
+export type JobSubmission = z.output<typeof jobSubmitInputSchema>;
+export type JobKind = JobSubmission['kind'];
+
+export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const jobResultSchema = z.union([
+  embedOutputSchema,
+  predictOutputSchema,
+  chatCompleteOutputSchema,
+]);
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const jobSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['embed', 'predict', 'chat']),
+  status: jobStatusSchema,
+  /** 0..1; embed jobs advance per batch, chat jobs per generated token. */
+  progress: z.number().min(0).max(1),
+  priority: z.number().int(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  attempts: z.number().int().nonnegative(),
+  result: jobResultSchema.nullable(),
+  error: z.object({ errorCode: errorCodeSchema, message: z.string() }).nullable(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+export const jobIdInputSchema = z.object({ jobId: z.string().min(1).max(100) }).strict();
+
+export const jobsListInputSchema = z
+  .object({
+    status: jobStatusSchema.optional(),
+    /** From the previous page's `nextCursor`. */
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+export const jobsListOutputSchema = z.object({
+  jobs: z.array(jobSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const jobsWatchInputSchema = jobIdInputSchema.extend({
+  lastEventId: z.string().max(200).nullish(),
+});
