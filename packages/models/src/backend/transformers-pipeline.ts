@@ -36,6 +36,14 @@ export function loadPipeline(
         ...(entry.dtype === 'auto' ? {} : { dtype: entry.dtype }),
         session_options: onnxSessionOptions(entry),
       });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!/fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.test(message)) throw error;
+      throw new Error(
+        `could not download ${entry.source} from the Hugging Face hub (${message}); ` +
+          'on a machine without internet, point MODELS_DIR at a folder that holds it',
+        { cause: error },
+      );
     } finally {
       env.allowRemoteModels = allowRemote;
     }
