@@ -293,8 +293,14 @@ export class ModelManager {
     };
   }
 
+  /**
+   * Unloads every model and waits until calls still inside a worker have finished and the
+   * workers are gone (each call is bounded by its deadline): ending a worker thread inside
+   * onnxruntime aborts the whole process.
+   */
   async close(): Promise<void> {
     await Promise.all(this.slots.map((slot) => slot.unload()));
+    await Promise.all(this.slots.map((slot) => slot.whenIdle()));
   }
 
   private async runOn<Task extends ModelTask, Result>(

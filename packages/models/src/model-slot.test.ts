@@ -98,3 +98,22 @@ describe('ModelSlot', () => {
     expect(calls.loads).toHaveLength(2);
   });
 });
+
+describe('ModelSlot.whenIdle', () => {
+  it('resolves once the running calls have finished', async () => {
+    const { loader } = recordingLoader();
+    const slot = new ModelSlot(entry(), loader, slotOptions(0));
+    await slot.whenIdle();
+    let finish: () => void = () => undefined;
+    const running = slot.run(() => new Promise<void>((resolve) => (finish = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let idle = false;
+    const waiting = slot.whenIdle().then(() => (idle = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(idle).toBe(false);
+    finish();
+    await running;
+    await waiting;
+    expect(idle).toBe(true);
+  });
+});

@@ -54,6 +54,8 @@ export class ModelSlot {
   private deviceNote: string | null = null;
   private loadTimeMs: number | null = null;
   private running = 0;
+  private idleWaiters: Array<() => void> = [];
+  private disposing: Promise<void> | undefined;
   private retired: LoadedModel[] = [];
 
   constructor(
@@ -123,8 +125,17 @@ export class ModelSlot {
     } finally {
       this.running -= 1;
       this.lastUsedAt = Date.now();
-      if (this.running === 0) await this.disposeRetired();
+      if (this.running === 0) {
+        await this.disposeRetired();
+        for (const wake of this.idleWaiters.splice(0)) wake();
+      }
     }
+  }
+
+  /** Resolves once no call runs on this slot and no model of it is still being disposed. */
+  whenIdle(): Promise<void> {
+    if (this.running === 0) return this.disposing ?? Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Drops the model; its memory is freed once running calls finish. */
@@ -206,6 +217,14 @@ export class ModelSlot {
   private async disposeRetired(): Promise<void> {
     const retired = this.retired;
     this.retired = [];
-    await Promise.all(retired.map((model) => model.dispose().catch(() => undefined)));
+    const work = Promise.all(retired.map((model) => model.dispose().catch(() => undefined))).then(
+      () => undefined,
+    );
+    // Disposal waits for calls still inside a worker; until it is done the slot is not idle.
+    const previous = this.disposing;
+    this.disposing = Promise.all([previous, work]).then(() => undefined);
+    const current = this.disposing;
+    await current;
+    if (this.disposing === current) this.disposing = undefined;
   }
 }
