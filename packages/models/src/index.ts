@@ -30,14 +30,13 @@ export {
   type ModelEntry,
 } from './model-config.js';
 export { ModelError } from './model-error.js';
-export {
-  ModelManager,
-  type ChatHandlers,
-  type ChatRequest,
-  type ClassifyImageRequest,
-  type EmbedRequest,
-  type ModelManagerOptions,
-  type ModelSelection,
-  type ModelsHealth,
-  type PredictTensorsRequest,
-} from './model-manager.js';
+export { ModelManager, type ModelManagerOptions } from './model-manager.js';
+export type { ModelsHealth } from './model-registry.js';
+export type {
+  ChatHandlers,
+  ChatRequest,
+  ClassifyImageRequest,
+  EmbedRequest,
+  ModelSelection,
+  PredictTensorsRequest,
+} from './model-requests.js';

@@ -1,12 +1,9 @@
 import type {
   ChatCompleteOutput,
-  ChatMessage,
   EmbedOutput,
-  HealthOutput,
   ImagePredictOutput,
   ModelInfo,
   ModelTask,
-  TensorMap,
   TensorPredictOutput,
 } from '@mlrpc/schema';
 import type { ExecutionStats, LoadedModel, ModelForTask } from './backend/model-backend.js';
@@ -16,10 +13,17 @@ import { probeDevices, type DeviceProbe } from './device/probe-devices.js';
 import { decodeImage } from './image/decode-image.js';
 import type { ModelConfig, ModelEntry } from './model-config.js';
 import { ModelError, toModelError } from './model-error.js';
+import { ModelRegistry, type ModelsHealth } from './model-registry.js';
+import type {
+  ChatHandlers,
+  ChatRequest,
+  ClassifyImageRequest,
+  EmbedRequest,
+  PredictTensorsRequest,
+} from './model-requests.js';
 import { ModelSlot, type SlotLoader } from './model-slot.js';
 import { splitRows } from './split-rows.js';
 import { labelPredictions, toJsonTensors, toTensorValues } from './tensor-predictions.js';
-import { defaultVersion, routeVersion, trafficShare } from './version-router.js';
 import { loadUpstreamChat, type SecretLookup } from './upstream/load-upstream-chat.js';
 import { loadInWorkers } from './worker/worker-backed-model.js';
 
@@ -41,50 +45,6 @@ export interface ModelManagerOptions {
   onTrouble?: (slot: string, message: string) => void;
 }
 
-export interface ModelSelection {
-  model?: string | undefined;
-  version?: string | undefined;
-  routingKey?: string | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-export interface EmbedRequest extends ModelSelection {
-  texts: string[];
-}
-
-export interface ClassifyImageRequest extends ModelSelection {
-  image: Uint8Array;
-  topK: number;
-}
-
-export interface PredictTensorsRequest extends ModelSelection {
-  inputs: TensorMap;
-  topK: number;
-}
-
-export interface ChatRequest extends ModelSelection {
-  messages: ChatMessage[];
-  maxTokens: number;
-  temperature: number;
-  topP: number;
-  stop: string[];
-  generationId: string;
-  /** Assistant text already streamed: generation continues after it (resume). */
-  continueFrom?: string | undefined;
-  seed?: number | undefined;
-}
-
-export interface ChatHandlers {
-  /** Told which model version will answer, before the first token. */
-  onStart?: (servedBy: { model: string; version: string }) => void;
-  /** Told each piece of text as soon as it is final. */
-  onDelta?: (text: string) => void;
-  /** Told how many tokens were generated, as they are. */
-  onTokens?: (tokens: number) => void;
-}
-
-export type ModelsHealth = Omit<HealthOutput, 'version' | 'uptimeSeconds'>;
-
 function servedBy(
   slot: ModelSlot,
   execution: ExecutionStats | undefined,
@@ -105,21 +65,19 @@ function servedBy(
  * lazily into worker threads, queues and batches it there, and reports how it was served.
  */
 export class ModelManager {
-  private readonly config: ModelConfig;
-  private readonly slots: ModelSlot[];
+  private readonly registry: ModelRegistry;
   private readonly maxImagePixels: number;
   private readonly maxLoadedModels: number;
   private probe: DeviceProbe | undefined;
 
   constructor(options: ModelManagerOptions) {
-    this.config = options.config;
     this.maxImagePixels = options.maxImagePixels ?? 40_000_000;
     this.maxLoadedModels = options.maxLoadedModels ?? Number.POSITIVE_INFINITY;
     const planner = options.planDevices ?? planDevices;
     if (!options.planDevices && options.config.models.some((entry) => entry.device === 'auto')) {
       void probeDevices().then((probe) => (this.probe = probe));
     }
-    this.slots = options.config.models.map((entry) => {
+    const slots = options.config.models.map((entry) => {
       const key = `${entry.id}@${entry.version}`;
       const load: SlotLoader = async (slotEntry, context) => {
         if (slotEntry.provider === 'openai-compatible') {
@@ -131,7 +89,7 @@ export class ModelManager {
           runtime: options.runtime,
           onTrouble: (message) => options.onTrouble?.(key, message),
         });
-        void this.enforceLoadedLimit(key);
+        void this.registry.enforceLoadedLimit(key, this.maxLoadedModels);
         return model;
       };
       return new ModelSlot(entry, load, {
@@ -139,11 +97,12 @@ export class ModelManager {
         planDevices: planner,
       });
     });
+    this.registry = new ModelRegistry(options.config, slots);
   }
 
   /** Sentence embeddings, one vector per text, in input order. */
   async embed(request: EmbedRequest): Promise<EmbedOutput> {
-    const slot = this.route('feature-extraction', request);
+    const slot = this.registry.route('feature-extraction', request);
     return this.runOn(slot, 'feature-extraction', request.signal, async (model) => {
       const started = performance.now();
       const batch = await model.embed(request.texts, { signal: request.signal });
@@ -158,7 +117,7 @@ export class ModelManager {
 
   /** Top-k labels for one encoded image (any format sharp decodes). */
   async classifyImage(request: ClassifyImageRequest): Promise<ImagePredictOutput> {
-    const slot = this.route('image-classification', request);
+    const slot = this.registry.route('image-classification', request);
     const image = await decodeImage(request.image, { maxPixels: this.maxImagePixels });
     return this.runOn(slot, 'image-classification', request.signal, async (model) => {
       const started = performance.now();
@@ -173,7 +132,7 @@ export class ModelManager {
 
   /** Named input tensors through a generic ONNX model, with labels where the config maps them. */
   async predictTensors(request: PredictTensorsRequest): Promise<TensorPredictOutput> {
-    const slot = this.route('tensor', request);
+    const slot = this.registry.route('tensor', request);
     const inputs = toTensorValues(request.inputs);
     return this.runOn(slot, 'tensor', request.signal, async (model) => {
       const started = performance.now();
@@ -192,7 +151,7 @@ export class ModelManager {
 
   /** One chat turn, streamed through `handlers` and returned whole with usage and timings. */
   async chat(request: ChatRequest, handlers: ChatHandlers = {}): Promise<ChatCompleteOutput> {
-    const slot = this.route('text-generation', request);
+    const slot = this.registry.route('text-generation', request);
     handlers.onStart?.({ model: slot.entry.id, version: slot.entry.version });
     return this.runOn(slot, 'text-generation', request.signal, async (model) => {
       const started = performance.now();
@@ -230,67 +189,40 @@ export class ModelManager {
 
   /** Every configured model version with its state, device, queue and counters. */
   list(): ModelInfo[] {
-    return this.slots.map((slot) => this.infoOf(slot));
+    return this.registry.slots.map((slot) => this.registry.infoOf(slot));
   }
 
   /** The versions of one model. */
   get(id: string): ModelInfo[] {
-    return this.versionsOf(id).map((slot) => this.infoOf(slot));
+    return this.registry.versionsOf(id).map((slot) => this.registry.infoOf(slot));
   }
 
   /** Loads a model version now (with warm-up) instead of on its first call. */
   async load(id: string, version?: string): Promise<ModelInfo> {
-    const slot = this.find(id, version);
+    const slot = this.registry.find(id, version);
     await slot.acquire();
-    return this.infoOf(slot);
+    return this.registry.infoOf(slot);
   }
 
   /** Unloads a model version; calls already queued on it finish first. */
   async unload(id: string, version?: string): Promise<ModelInfo> {
-    const slot = this.find(id, version);
+    const slot = this.registry.find(id, version);
     await slot.unload();
-    return this.infoOf(slot);
+    return this.registry.infoOf(slot);
   }
 
   /** Loads the task defaults so the first requests do not pay for loading; failures are recorded. */
   async warmUpDefaults(): Promise<void> {
-    await Promise.allSettled(this.defaultSlots().map((slot) => slot.acquire()));
+    await Promise.allSettled(this.registry.defaultSlots().map((slot) => slot.acquire()));
   }
 
   /** Ready when every task default is loaded: what an orchestrator's readiness probe asks. */
   isReady(): boolean {
-    const defaults = this.defaultSlots();
-    return defaults.length > 0 && defaults.every((slot) => slot.currentState === 'ready');
+    return this.registry.isReady();
   }
 
   health(): ModelsHealth {
-    const failed = this.slots.some((slot) => slot.currentState === 'failed');
-    const usableDefaults = this.defaultSlots().filter((slot) => slot.currentState !== 'failed');
-    const status =
-      usableDefaults.length === 0
-        ? 'unhealthy'
-        : failed || this.slots.some((slot) => slot.fellBack)
-          ? 'degraded'
-          : 'healthy';
-    return {
-      status,
-      gpuAvailable:
-        (this.probe?.gpus.length ?? 0) > 0 ||
-        this.slots.some((slot) => slot.device === 'cuda' || slot.device === 'webgpu'),
-      models: this.slots.map((slot) => {
-        const info = this.infoOf(slot);
-        return {
-          id: info.id,
-          version: info.version,
-          task: info.task,
-          state: info.state,
-          loaded: info.state === 'ready',
-          ready: info.state === 'ready',
-          device: info.activeDevice,
-          error: info.error,
-        };
-      }),
-    };
+    return this.registry.health(this.probe);
   }
 
   /**
@@ -299,8 +231,9 @@ export class ModelManager {
    * onnxruntime aborts the whole process.
    */
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => slot.unload()));
-    await Promise.all(this.slots.map((slot) => slot.whenIdle()));
+    const { slots } = this.registry;
+    await Promise.all(slots.map((slot) => slot.unload()));
+    await Promise.all(slots.map((slot) => slot.whenIdle()));
   }
 
   private async runOn<Task extends ModelTask, Result>(
@@ -319,72 +252,6 @@ export class ModelManager {
       } catch (error) {
         throw toModelError(error, 'INFERENCE_FAILED', `${slot.key} failed`);
       }
-    });
-  }
-
-  private route(task: ModelTask, selection: ModelSelection): ModelSlot {
-    const id = selection.model ?? this.config.defaults[task];
-    if (id === undefined) {
-      throw new ModelError('MODEL_NOT_FOUND', `no model given and no default model for ${task}`);
-    }
-    const slot =
-      selection.version === undefined
-        ? routeVersion(this.versionsOf(id), selection.routingKey)
-        : this.find(id, selection.version);
-    if (slot.entry.task !== task) {
-      throw new ModelError('TASK_MISMATCH', `model "${id}" serves ${slot.entry.task}, not ${task}`);
-    }
-    return slot;
-  }
-
-  private versionsOf(id: string): ModelSlot[] {
-    const versions = this.slots.filter((slot) => slot.entry.id === id);
-    if (versions.length === 0) {
-      const known = [...new Set(this.slots.map((slot) => slot.entry.id))].join(', ');
-      throw new ModelError('MODEL_NOT_FOUND', `unknown model "${id}"; known: ${known || 'none'}`);
-    }
-    return versions;
-  }
-
-  private find(id: string, version: string | undefined): ModelSlot {
-    const versions = this.versionsOf(id);
-    if (version === undefined) return defaultVersion(versions);
-    const slot = versions.find((candidate) => candidate.entry.version === version);
-    if (!slot) {
-      const known = versions.map((candidate) => candidate.entry.version).join(', ');
-      throw new ModelError(
-        'VERSION_NOT_FOUND',
-        `model "${id}" has no version "${version}"; known: ${known}`,
-      );
-    }
-    return slot;
-  }
-
-  private defaultSlots(): ModelSlot[] {
-    return Object.values(this.config.defaults).map((id) => defaultVersion(this.versionsOf(id)));
-  }
-
-  /** Keeps at most `maxLoadedModels` loaded by unloading the least recently used idle ones. */
-  private async enforceLoadedLimit(justLoaded: string): Promise<void> {
-    const loaded = this.slots.filter(
-      (slot) => slot.currentState === 'ready' || slot.key === justLoaded,
-    );
-    const excess = loaded.length - this.maxLoadedModels;
-    if (excess <= 0) return;
-    const evictable = loaded
-      .filter((slot) => slot.key !== justLoaded && !slot.isBusy)
-      .sort((a, b) => a.lastUsedAt - b.lastUsedAt)
-      .slice(0, excess);
-    await Promise.all(evictable.map((slot) => slot.unload()));
-  }
-
-  private infoOf(slot: ModelSlot): ModelInfo {
-    const versions = this.versionsOf(slot.entry.id);
-    const isDefaultVersion = defaultVersion(versions) === slot;
-    return slot.info({
-      isDefaultVersion,
-      isTaskDefault: isDefaultVersion && this.config.defaults[slot.entry.task] === slot.entry.id,
-      trafficShare: trafficShare(versions, slot),
     });
   }
 }
