@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- the methods are async so that errors reach callers as rejections, as the Promise-based JobBackend contract promises (and the Redis backend will do). */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { errorCodes, type ErrorCode, type Job, type JobSubmission } from '@mlrpc/schema';
@@ -47,16 +48,14 @@ export class EmbeddedJobBackend implements JobBackend {
     private readonly options: EmbeddedJobOptions,
   ) {}
 
-  submit(owner: string, submission: JobSubmission): Promise<Job> {
+  async submit(owner: string, submission: JobSubmission): Promise<Job> {
     const key = submission.idempotencyKey && `${owner}\u0000${submission.idempotencyKey}`;
     const existing = key ? this.jobs.get(this.idempotency.get(key) ?? '') : undefined;
-    if (existing) return Promise.resolve(existing.job);
+    if (existing) return existing.job;
     if (this.queue.length >= this.options.maxQueued) {
-      return Promise.reject(
-        new JobError('QUEUE_FULL', `${this.queue.length} jobs are already waiting`, {
-          retryAfterSeconds: 5,
-        }),
-      );
+      throw new JobError('QUEUE_FULL', `${this.queue.length} jobs are already waiting`, {
+        retryAfterSeconds: 5,
+      });
     }
     const job: Job = {
       id: randomUUID(),
@@ -79,14 +78,17 @@ export class EmbeddedJobBackend implements JobBackend {
     this.queue.splice(at === -1 ? this.queue.length : at, 0, stored);
     this.pump();
     // The record as submitted: whether it already started is for get and watch to tell.
-    return Promise.resolve(job);
+    return job;
   }
 
-  get(owner: string, jobId: string): Promise<Job> {
-    return Promise.resolve(this.owned(owner, jobId).job);
+  async get(owner: string, jobId: string): Promise<Job> {
+    return this.owned(owner, jobId).job;
   }
 
-  list(owner: string, query: JobListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+  async list(
+    owner: string,
+    query: JobListQuery,
+  ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const mine = [...this.jobs.values()]
       .filter(
         (stored) => stored.owner === owner && (!query.status || stored.job.status === query.status),
@@ -95,13 +97,13 @@ export class EmbeddedJobBackend implements JobBackend {
     const start = query.cursor ? mine.findIndex((stored) => stored.job.id === query.cursor) + 1 : 0;
     const page = mine.slice(start, start + query.limit);
     const more = start + query.limit < mine.length;
-    return Promise.resolve({
+    return {
       jobs: page.map((stored) => stored.job),
       nextCursor: more ? (page.at(-1)?.job.id ?? null) : null,
-    });
+    };
   }
 
-  cancel(owner: string, jobId: string): Promise<Job> {
+  async cancel(owner: string, jobId: string): Promise<Job> {
     const stored = this.owned(owner, jobId);
     if (stored.job.status === 'queued') {
       this.queue.splice(this.queue.indexOf(stored), 1);
@@ -110,7 +112,7 @@ export class EmbeddedJobBackend implements JobBackend {
       stored.controller?.abort();
       this.finish(stored, { status: 'cancelled' });
     }
-    return Promise.resolve(stored.job);
+    return stored.job;
   }
 
   async *watch(
@@ -131,11 +133,10 @@ export class EmbeddedJobBackend implements JobBackend {
     }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     for (const stored of this.jobs.values()) stored.controller?.abort();
     this.queue.length = 0;
-    return Promise.resolve();
   }
 
   private owned(owner: string, jobId: string): StoredJob {
