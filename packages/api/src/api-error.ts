@@ -34,19 +34,6 @@ const errorCodeForTrpcCode: Partial<Record<TRPCError['code'], ErrorCode>> = {
   CLIENT_CLOSED_REQUEST: 'CANCELLED',
 };
 
-/** Converts engine errors to ApiError; anything else stays as it is. */
-export function toApiError(error: TRPCError): TRPCError {
-  const cause = error.cause;
-  if (error instanceof ApiError || !(cause instanceof ModelError || cause instanceof JobError))
-    return error;
-  return new ApiError(cause.code, cause.message, {
-    cause,
-    ...(cause.retryAfterSeconds === undefined
-      ? {}
-      : { retryAfterSeconds: cause.retryAfterSeconds }),
-  });
-}
-
 /** Gives an engine error thrown outside a middleware (inside a stream) its proper tRPC code. */
 export function fromEngineError(error: unknown): unknown {
   if (!(error instanceof ModelError || error instanceof JobError)) return error;
@@ -56,6 +43,13 @@ export function fromEngineError(error: unknown): unknown {
       ? {}
       : { retryAfterSeconds: error.retryAfterSeconds }),
   });
+}
+
+/** Converts a tRPC error caused by the engine to ApiError; anything else stays as it is. */
+export function toApiError(error: TRPCError): TRPCError {
+  if (error instanceof ApiError) return error;
+  const converted = fromEngineError(error.cause);
+  return converted instanceof ApiError ? converted : error;
 }
 
 /** Our error code for any tRPC error, including the ones tRPC raises itself (bad JSON, no route). */

@@ -7,14 +7,7 @@ export { createContext, type ApiDependencies, type Context } from './context.js'
 export type { ErrorShape } from './error-formatter.js';
 export type { ImageFetchOptions } from './image/fetch-image.js';
 export { createJobProcessor } from './jobs/process-job.js';
-export { appRouter, type AppRouter } from './root.js';
-export { createCallerFactory } from './trpc.js';
-
-import { appRouter } from './root.js';
-import { createCallerFactory } from './trpc.js';
-
-/** Calls procedures in-process with the same validation and errors as over HTTP (the /v1 routes). */
-export const createCaller = createCallerFactory(appRouter);
+export { appRouter, createCaller, type AppRouter } from './root.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -4,7 +4,7 @@ import { healthProcedure } from './router/health.js';
 import { jobsRouter } from './router/jobs.js';
 import { modelsRouter } from './router/models.js';
 import { predictProcedure } from './router/predict.js';
-import { router } from './trpc.js';
+import { createCallerFactory, router } from './trpc.js';
 
 export const appRouter = router({
   health: healthProcedure,
@@ -16,3 +16,6 @@ export const appRouter = router({
 });
 
 export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process with the same validation and errors as over HTTP (the /v1 routes). */
+export const createCaller = createCallerFactory(appRouter);

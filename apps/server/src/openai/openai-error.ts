@@ -2,6 +2,7 @@ import { errorCodeOf } from '@mlrpc/api';
 import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { OpenAIErrorBody } from '@mlrpc/schema';
+import { retryAfterHeaders } from '../retry-after.js';
 
 const typeByStatus: Record<number, string> = {
   400: 'invalid_request_error',
@@ -18,11 +19,10 @@ const typeByStatus: Record<number, string> = {
 export function toOpenAIError(cause: unknown): {
   status: number;
   body: OpenAIErrorBody;
-  retryAfter?: number;
+  headers: Record<string, string>;
 } {
   const error = getTRPCErrorFromUnknown(cause);
   const status = getHTTPStatusCodeFromError(error);
-  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
   return {
     status,
     body: {
@@ -33,6 +33,6 @@ export function toOpenAIError(cause: unknown): {
         code: errorCodeOf(error),
       },
     },
-    ...(retryAfter === undefined ? {} : { retryAfter }),
+    headers: retryAfterHeaders([error]),
   };
 }

@@ -24,9 +24,8 @@ function parseRequest<Schema extends z.ZodType>(schema: Schema, body: unknown): 
 }
 
 function sendError(response: Response, cause: unknown): void {
-  const { status, body, retryAfter } = toOpenAIError(cause);
-  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-  response.status(status).json(body);
+  const { status, body, headers } = toOpenAIError(cause);
+  response.status(status).set(headers).json(body);
 }
 
 /**

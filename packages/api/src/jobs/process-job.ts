@@ -3,7 +3,7 @@ import type { JobProcessor } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import { limits, type EmbedOutput } from '@mlrpc/schema';
 import type { ImageFetchOptions } from '../image/fetch-image.js';
-import { readImageSource } from '../image/read-image-source.js';
+import { runPredict } from '../predict/run-predict.js';
 
 /**
  * Does a job's work with the same engine as the live procedures: embeddings in batches (progress
@@ -37,13 +37,8 @@ export function createJobProcessor(
         }
         return merged as EmbedOutput;
       }
-      case 'predict': {
-        const input = submission.input;
-        if ('inputs' in input) return models.predictTensors({ ...input, signal });
-        const { image: source, ...selection } = input;
-        const image = await readImageSource(source, imageFetch, signal);
-        return models.classifyImage({ ...selection, image, signal });
-      }
+      case 'predict':
+        return runPredict(models, imageFetch, submission.input, signal);
       case 'chat': {
         let tokens = 0;
         const input = submission.input;
