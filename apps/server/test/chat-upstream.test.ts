@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectChatStream } from './support/collect-stream.js';
 import { expectApiError } from './support/expect-api-error.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { settledValue } from './support/settled-value.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let upstream: ServerProcess;
@@ -86,9 +87,7 @@ describe('a model served by an upstream OpenAI-compatible server', () => {
       { model: 'remote-random', messages: ask('Ramble.'), maxTokens: 4000 },
       { stopAfterDeltas: 2 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const settled = await tokens();
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    const settled = await settledValue(tokens);
     expect(await tokens()).toBe(settled);
     expect(settled).toBeLessThan(400);
   });

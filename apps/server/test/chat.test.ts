@@ -4,6 +4,7 @@ import { AutoTokenizer, env } from '@huggingface/transformers';
 import { chatStream, type ChatStreamEvent } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectChatStream } from './support/collect-stream.js';
+import { settledValue } from './support/settled-value.js';
 import { expectApiError } from './support/expect-api-error.js';
 import { sharedRoot } from './support/paths.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -128,9 +129,9 @@ describe('chat.stream', () => {
       { stopAfterDeltas: 3 },
     );
     expect(events.filter((event) => event.data.type === 'delta')).toHaveLength(3);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const settled = (await stats('llama-random'))?.generatedTokens ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    const settled = await settledValue(
+      async () => (await stats('llama-random'))?.generatedTokens ?? 0,
+    );
     const later = await stats('llama-random');
     expect(later?.generatedTokens).toBe(settled);
     expect(settled - before).toBeLessThan(400);
@@ -166,6 +167,7 @@ describe('chatStream (client helper)', () => {
   });
 
   it('stops the generation when its signal aborts', async () => {
+    const before = (await stats('llama-random'))?.generatedTokens ?? 0;
     const controller = new AbortController();
     let deltas = 0;
     for await (const event of chatStream(
@@ -176,10 +178,11 @@ describe('chatStream (client helper)', () => {
       if (event.type === 'delta' && ++deltas === 2) controller.abort();
     }
     expect(deltas).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const settled = (await stats('llama-random'))?.generatedTokens;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const settled = await settledValue(
+      async () => (await stats('llama-random'))?.generatedTokens ?? 0,
+    );
     expect((await stats('llama-random'))?.generatedTokens).toBe(settled);
+    expect(settled - before).toBeLessThan(400);
   });
 });
 
