@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- the methods are async so that errors reach callers as rejections, as the Promise-based JobBackend contract promises (and the Redis backend will do). */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { errorCodes, type ErrorCode, type Job, type JobSubmission } from '@mlrpc/schema';
+import type { Job, JobSubmission } from '@mlrpc/schema';
 import {
   finishedStatuses,
   type JobBackend,
@@ -10,6 +10,7 @@ import {
   type JobSnapshot,
 } from '../job-backend.js';
 import { JobError } from '../job-error.js';
+import { jobFailureOf } from '../job-failure.js';
 import { StoredJob } from './stored-job.js';
 
 export interface EmbeddedJobOptions {
@@ -19,17 +20,6 @@ export interface EmbeddedJobOptions {
   maxQueued: number;
   /** How long finished jobs (and their results) are kept. */
   retentionMs: number;
-}
-
-const knownCodes = new Set<string>(errorCodes);
-
-function errorOf(error: unknown): { errorCode: ErrorCode; message: string } {
-  const code = (error as { code?: unknown }).code;
-  return {
-    errorCode:
-      typeof code === 'string' && knownCodes.has(code) ? (code as ErrorCode) : 'INTERNAL_ERROR',
-    message: error instanceof Error ? error.message : String(error),
-  };
 }
 
 /**
@@ -171,7 +161,7 @@ export class EmbeddedJobBackend implements JobBackend {
         this.finish(stored, { status: 'completed', progress: 1, result });
     } catch (error) {
       if (stored.job.status === 'running')
-        this.finish(stored, { status: 'failed', error: errorOf(error) });
+        this.finish(stored, { status: 'failed', error: jobFailureOf(error) });
     } finally {
       stored.controller = undefined;
       this.running -= 1;
