@@ -14,9 +14,9 @@ describe('parseEnv', () => {
   });
 
   it('fails fast with one readable line per bad variable', () => {
-    expect(() => parseEnv({ PORT: 'eighty', MODELS_OFFLINE: 'maybe' })).toThrow(
-      /invalid environment:\n {2}PORT: .*\n {2}MODELS_OFFLINE: /,
-    );
+    const bad = { PORT: 'eighty', MODELS_OFFLINE: 'maybe', REDIS_URL: 'localhost:6379' };
+    expect(() => parseEnv(bad)).toThrow(/^invalid environment:\n(( {2}\w+: .*)(\n|$)){3}$/);
+    expect(() => parseEnv(bad)).toThrow(/ {2}REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
   });
 
   it('is documented in .env.example, every name', () => {

@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createJobProcessor, GenerationStore } from '@mlrpc/api';
-import { EmbeddedJobBackend } from '@mlrpc/jobs';
-import { loadModelConfig, ModelManager } from '@mlrpc/models';
+import { createEngine, createJobBackend, createJobWorker, GenerationStore } from '@mlrpc/api';
+import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { processEnv, type Env } from './env.js';
@@ -26,32 +25,17 @@ export async function startServer(
   env: Env,
   logger: Logger = createLogger(env),
 ): Promise<RunningServer> {
-  const config = await loadModelConfig(env.MODELS_CONFIG);
-  const models = new ModelManager({
-    config,
-    runtime: {
-      modelsDir: env.MODELS_DIR,
-      cacheDir: env.MODELS_CACHE_DIR,
-      offline: env.MODELS_OFFLINE,
-    },
-    loadRetryDelayMs: env.MODEL_LOAD_RETRY_MS,
-    maxImagePixels: env.IMAGE_MAX_PIXELS,
-    maxLoadedModels: env.MODELS_MAX_LOADED,
+  const { models, imageFetch, processor } = await createEngine(env, {
     onTrouble: (model, message) => logger.warn({ model }, message),
     secret: (name) => processEnv()[name],
   });
   const generations = new GenerationStore(env.CHAT_RESUME_TTL_MS);
   let shuttingDown = false;
-  const imageFetch = {
-    maxBytes: env.IMAGE_MAX_BYTES,
-    timeoutMs: env.IMAGE_FETCH_TIMEOUT_MS,
-    maxRedirects: env.IMAGE_FETCH_MAX_REDIRECTS,
-  };
-  const jobs = new EmbeddedJobBackend(createJobProcessor(models, imageFetch), {
-    concurrency: env.JOBS_CONCURRENCY,
-    maxQueued: env.JOBS_MAX_QUEUED,
-    retentionMs: env.JOBS_RETENTION_MS,
-  });
+  const jobs = createJobBackend(env, processor);
+  const jobWorker = env.JOBS_PROCESS_IN_SERVER
+    ? createJobWorker(env, processor, (event) => logger.info(event, `job ${event.event}`))
+    : undefined;
+  await jobWorker?.start();
   const app = createApp({
     env,
     logger,
@@ -82,12 +66,15 @@ export async function startServer(
     warmUp,
     async close() {
       shuttingDown = true;
+      // Job workers stop taking jobs now; running ones finish or go back to the queue.
+      const workerClosed = jobWorker?.close(env.SHUTDOWN_GRACE_MS);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(grace);
       await warmUp;
+      await workerClosed;
       await jobs.close();
       await models.close();
       generations.close();

@@ -11,3 +11,17 @@ export { appRouter, createCaller, type AppRouter } from './root.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export {
+  createEngine,
+  createJobBackend,
+  createJobWorker,
+  type Engine,
+  type EngineHooks,
+} from './settings/create-engine.js';
+export {
+  engineSettingsShape,
+  envFlag,
+  envMilliseconds,
+  parseSettings,
+  type EngineSettings,
+} from './settings/engine-settings.js';

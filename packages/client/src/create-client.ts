@@ -44,6 +44,12 @@ function headersFor(options: ClientOptions): HeaderMap {
 export function createClient(options: ClientOptions): MlrpcClient {
   const endpoint = `${options.url.replace(/\/+$/, '')}${options.path ?? '/trpc'}`;
   const fetchImplementation = options.fetch ?? globalThis.fetch;
+  const http = {
+    url: endpoint,
+    transformer: superjson,
+    fetch: fetchImplementation,
+    headers: () => headersFor(options),
+  };
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -60,12 +66,12 @@ export function createClient(options: ClientOptions): MlrpcClient {
               }),
           }),
         }),
-        false: (options.batch === false ? httpLink : httpBatchLink)({
-          url: endpoint,
-          transformer: superjson,
-          fetch: fetchImplementation,
-          headers: () => headersFor(options),
-        }),
+        false:
+          options.batch === false
+            ? httpLink(http)
+            : // Servers refuse very long URLs (batched queries travel in the query string), and
+              // one huge batch waits for its slowest call: split big batches.
+              httpBatchLink({ ...http, maxURLLength: 8_000, maxItems: 50 }),
       }),
     ],
   });

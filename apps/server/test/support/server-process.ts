@@ -4,47 +4,61 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { repositoryRoot, sharedRoot } from './paths.js';
 
-export interface ServerProcess {
-  url: string;
-  /** Every JSON log line the server printed so far. */
-  logs: Array<{ msg?: string; url?: string }>;
+/** The fields tests read from the apps' JSON log lines. */
+export interface LogEntry {
+  msg?: string;
+  url?: string;
+  event?: string;
+  jobId?: string;
+  attempt?: number;
+  progress?: number;
+}
+
+export interface AppProcess {
+  pid: number;
+  /** Every JSON log line the process printed so far. */
+  logs: LogEntry[];
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** The server as its own process (from the sources), for tests that must kill or signal it. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@mlrpc/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: path.join(repositoryRoot, 'apps/server'),
-      env: {
-        // The child needs PATH and friends; this test helper is the parent, not the app.
-        // eslint-disable-next-line no-restricted-syntax
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        MODELS_CONFIG: path.join(repositoryRoot, 'config/models.local.json'),
-        MODELS_DIR: path.join(sharedRoot, 'models'),
-        MODELS_OFFLINE: '1',
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const logs: ServerProcess['logs'] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+export interface ServerProcess extends AppProcess {
+  url: string;
+}
+
+const localModels = {
+  MODELS_CONFIG: path.join(repositoryRoot, 'config/models.local.json'),
+  MODELS_DIR: path.join(sharedRoot, 'models'),
+  MODELS_OFFLINE: '1',
+  LOG_LEVEL: 'info',
+};
+
+/** Spawns an app and resolves once it logs `ready` (with that log line). */
+async function startApp(
+  command: string[],
+  cwd: string,
+  env: Record<string, string>,
+  ready: string,
+): Promise<AppProcess & { readyEntry: LogEntry }> {
+  const child = spawn(process.execPath, command, {
+    cwd,
+    // The child needs PATH and friends; this test helper is the parent, not the app.
+    // eslint-disable-next-line no-restricted-syntax
+    env: { ...process.env, ...localModels, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const logs: LogEntry[] = [];
+  const readyEntry = await new Promise<LogEntry>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${command.at(-1)} exited with ${code}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      const entry = JSON.parse(line) as LogEntry;
       logs.push(entry);
-      if (entry.msg === 'mlrpc server listening' && entry.url) resolve(entry.url);
+      if (entry.msg === ready) resolve(entry);
     });
   });
   return {
-    url,
+    pid: child.pid ?? 0,
     logs,
+    readyEntry,
     async kill(signal) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
@@ -53,4 +67,25 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       return code;
     },
   };
+}
+
+/** The server as its own process (from the sources), for tests that must kill or signal it. */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const app = await startApp(
+    ['--conditions=@mlrpc/source', '--import', 'tsx', 'src/main.ts'],
+    path.join(repositoryRoot, 'apps/server'),
+    { PORT: '0', HOST: '127.0.0.1', ...env },
+    'mlrpc server listening',
+  );
+  return { ...app, url: app.readyEntry.url ?? '' };
+}
+
+/** A job worker process (`pnpm worker`, built), consuming jobs from the Redis in `env`. */
+export function startWorkerProcess(env: Record<string, string>): Promise<AppProcess> {
+  return startApp(
+    ['dist/main.js'],
+    path.join(repositoryRoot, 'apps/worker'),
+    env,
+    'mlrpc worker consuming jobs',
+  );
 }

@@ -27,6 +27,8 @@ export interface JobWorkerEvent {
   event: 'started' | 'completed' | 'failed' | 'retrying' | 'cancelled' | 'requeued';
   jobId: string;
   attempt: number;
+  /** The last progress the job reported (0..1): where a stopped job stopped. */
+  progress?: number;
   error?: JobFailure;
 }
 
@@ -136,8 +138,10 @@ export class BullmqJobWorker {
     const { jobId } = bullJob.data;
     // Progress writes go out in order, never racing the final update.
     let writes: Promise<unknown> = Promise.resolve();
-    const reportProgress = (progress: number): void => {
-      const value = Math.min(1, Math.max(0, progress));
+    let progress = 0;
+    const reportProgress = (reported: number): void => {
+      const value = Math.min(1, Math.max(0, reported));
+      progress = value;
       writes = writes
         .then(() => this.store.update(jobId, ['running'], { progress: value }))
         .catch(() => undefined);
@@ -157,13 +161,13 @@ export class BullmqJobWorker {
     } catch (error) {
       await writes;
       if (signal.aborted && signal.reason === cancelled) {
-        this.tell({ event: 'cancelled', jobId, attempt });
+        this.tell({ event: 'cancelled', jobId, attempt, progress });
         return;
       }
       if (signal.aborted && signal.reason === shuttingDown) {
         await this.store.update(jobId, ['running'], { status: 'queued' });
         await bullJob.moveToWait(token);
-        this.tell({ event: 'requeued', jobId, attempt });
+        this.tell({ event: 'requeued', jobId, attempt, progress });
         throw new WaitingError();
       }
       const failure = jobFailureOf(error);
@@ -174,7 +178,7 @@ export class BullmqJobWorker {
         error: failure,
         ...(retry ? {} : { finishedAt: Date.now() }),
       });
-      this.tell({ event: retry ? 'retrying' : 'failed', jobId, attempt, error: failure });
+      this.tell({ event: retry ? 'retrying' : 'failed', jobId, attempt, progress, error: failure });
       if (!isTransientFailure(failure)) throw new UnrecoverableError(failure.message);
       throw error;
     }

@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import { engineSettingsShape, parseSettings } from '@mlrpc/api';
+import { z } from 'zod';
+
+/** The worker reads the server's settings (one `.env` serves both); Redis is required here. */
+export const envSchema = z.object({
+  ...engineSettingsShape,
+  REDIS_URL: engineSettingsShape.REDIS_URL.unwrap(),
+});
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the process environment (after a `.env` file in the working directory, if present). */
+export function parseEnv(source?: Record<string, string | undefined>): Env {
+  if (!source && existsSync('.env')) process.loadEnvFile('.env');
+  return parseSettings(envSchema, source ?? process.env);
+}
+
+/** Looks up `env:NAME` secrets named in the model config. */
+export function secretFromEnv(name: string): string | undefined {
+  return process.env[name];
+}

@@ -1,0 +1,37 @@
+import { pino } from 'pino';
+import { parseEnv } from './env.js';
+import { startWorker } from './worker.js';
+
+let env;
+try {
+  env = parseEnv();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const logger = pino({ level: env.LOG_LEVEL, base: { service: 'mlrpc-worker' } });
+try {
+  const worker = await startWorker(env, logger);
+  logger.info(
+    { redis: new URL(env.REDIS_URL).host, concurrency: env.JOBS_CONCURRENCY },
+    'mlrpc worker consuming jobs',
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, 'shutting down');
+    worker.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  logger.fatal({ err: error }, 'worker failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,31 @@
+import { createEngine, createJobWorker } from '@mlrpc/api';
+import type { ModelManager } from '@mlrpc/models';
+import type { Logger } from 'pino';
+import { secretFromEnv, type Env } from './env.js';
+
+export interface RunningWorker {
+  models: ModelManager;
+  /** Stops taking jobs, lets running ones finish within the grace period, requeues the rest. */
+  close(): Promise<void>;
+}
+
+/** Loads the engine and starts consuming jobs from Redis. */
+export async function startWorker(env: Env, logger: Logger): Promise<RunningWorker> {
+  const { models, processor } = await createEngine(env, {
+    onTrouble: (model, message) => logger.warn({ model }, message),
+    secret: secretFromEnv,
+  });
+  const worker = createJobWorker(env, processor, (event) =>
+    logger.info({ ...event, pid: process.pid }, `job ${event.event}`),
+  );
+  if (!worker) throw new Error('REDIS_URL is required');
+  if (env.MODELS_PRELOAD) await models.warmUpDefaults();
+  await worker.start();
+  return {
+    models,
+    async close() {
+      await worker.close(env.SHUTDOWN_GRACE_MS);
+      await models.close();
+    },
+  };
+}
