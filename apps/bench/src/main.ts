@@ -6,6 +6,7 @@ import { createClient } from '@mlrpc/client';
 import { rawGeneration, serverGeneration } from './chat-bench.js';
 import { rawEmbedThroughput, serverEmbedThroughput } from './embed-bench.js';
 import { livenessUnderLoad } from './health-bench.js';
+import { bigJobSeconds, jobsOnRedis } from './jobs-bench.js';
 import { irisInput, irisThroughput, sampleProbabilities, type IrisTarget } from './iris-bench.js';
 import { httpLoad } from './load.js';
 import { readFloatInitializers } from './onnx-initializers.js';
@@ -161,7 +162,18 @@ if (!fastapi) {
   });
 }
 
+log('a 10,000-sentence embed job in the server (embedded job backend)');
+const embeddedBigJob: number[] = [];
+for (let run = 0; run < runs; run += 1) embeddedBigJob.push(await bigJobSeconds(client, sentences));
+
 await Promise.all([mlrpc.stop(), raw.stop(), fastapi?.stop()]);
+
+log('jobs on Redis: 1,000 small jobs and a 10,000-sentence job across 2 worker processes');
+const redisJobs = await jobsOnRedis(sentences, runs);
+const jobs = {
+  ...redisJobs,
+  bigJobSeconds: { redis: redisJobs.bigJobSeconds, embedded: embeddedBigJob },
+};
 
 const results: BenchResults = {
   startedAt,
@@ -177,6 +189,7 @@ const results: BenchResults = {
   rawChat,
   serverChat,
   memory: { afterWarmUpMiB, afterRequestsMiB, requests: 10_000 },
+  jobs,
 };
 await writeFile(path.join(repositoryRoot, 'BENCHMARKS.md'), renderReport(results));
 log('wrote BENCHMARKS.md');

@@ -4,6 +4,8 @@ import type { HttpLoadResult } from './load.js';
 import type { LivenessUnderLoad } from './health-bench.js';
 import { median } from './statistics.js';
 
+import { bigJobTexts, smallJobs, type JobsResults } from './jobs-bench.js';
+
 export interface BenchResults {
   startedAt: Date;
   durationSeconds: number;
@@ -19,6 +21,7 @@ export interface BenchResults {
   rawChat: GenerationRun[];
   serverChat: GenerationRun[];
   memory: { afterWarmUpMiB: number; afterRequestsMiB: number; requests: number };
+  jobs: JobsResults;
 }
 
 const number = (value: number, digits = 0) =>
@@ -64,6 +67,8 @@ export function renderReport(results: BenchResults): string {
     `| /health/live p99 <= 20 ms while inference saturates both cores | ${number(results.liveness.p99Ms, 1)} ms | ${verdict(results.liveness.p99Ms <= 20)} |`,
     `| chat tokens/s over SSE >= 0.95x raw in-process generation | ${number(serverTokens / rawTokens, 2)}x (${number(serverTokens)} vs ${number(rawTokens)}) | ${verdict(serverTokens >= 0.95 * rawTokens)} |`,
     `| time to first token overhead <= 10 ms | ${number(serverTtft - rawTtft, 1)} ms (${number(serverTtft, 1)} vs ${number(rawTtft, 1)} ms) | ${verdict(serverTtft - rawTtft <= 10)} |`,
+    `| jobs/s, 1,000 small embed jobs via Redis and ${results.jobs.workers} workers | ${number(median(results.jobs.jobsPerSecond))} | (reported) |`,
+    `| a ${number(bigJobTexts)}-sentence embed job, submit to completed, via Redis | ${number(median(results.jobs.bigJobSeconds.redis), 1)} s | (reported) |`,
     `| RSS growth < 5% over ${number(results.memory.requests)} requests after warm-up | ${number(growth, 1)}% (${number(results.memory.afterWarmUpMiB)} -> ${number(results.memory.afterRequestsMiB)} MiB) | ${verdict(growth < 5)} |`,
     '',
     '## 1. Embedding throughput (sentences/s)',
@@ -133,6 +138,21 @@ export function renderReport(results: BenchResults): string {
     '',
     `Server RSS (main thread and model workers) after a warm-up of 20,000 requests: ${number(results.memory.afterWarmUpMiB)} MiB;`,
     `after ${number(results.memory.requests)} more predict requests: ${number(results.memory.afterRequestsMiB)} MiB (${number(growth, 1)}%).`,
+    '',
+    '## 6. Background jobs',
+    '',
+    `Redis (Debian redis-server, AOF with fsync on every write) with ${results.jobs.workers} \`apps/worker\` processes`,
+    `(JOBS_CONCURRENCY ${results.jobs.workerConcurrency}) and a server that only queues; same model as section 1.`,
+    `Throughput: ${number(smallJobs)} one-sentence embed jobs submitted at once, timed until the last completed.`,
+    `Big job: one embed job of ${number(bigJobTexts)} sentences (batches of 256, progress per batch), submit to completed`,
+    'as seen by a jobs.watch subscriber, through Redis and in the server itself (embedded backend, no Redis).',
+    '',
+    '| | measured |',
+    '|---|---|',
+    `| jobs/s (1,000 small jobs, Redis, ${results.jobs.workers} workers) | ${number(median(results.jobs.jobsPerSecond))} ${runsOf(results.jobs.jobsPerSecond)} |`,
+    `| 10,000-sentence job, Redis + 1 worker runs it, s | ${number(median(results.jobs.bigJobSeconds.redis), 1)} [${results.jobs.bigJobSeconds.redis.map((value) => number(value, 1)).join(', ')}] |`,
+    `| 10,000-sentence job, embedded backend in the server, s | ${number(median(results.jobs.bigJobSeconds.embedded), 1)} [${results.jobs.bigJobSeconds.embedded.map((value) => number(value, 1)).join(', ')}] |`,
+    `| same 10,000 sentences at the raw ceiling (section 1), s | ${number(bigJobTexts / ceiling, 1)} |`,
     '',
   ];
   return lines.join('\n');

@@ -17,23 +17,33 @@ export function createJobProcessor(
     switch (submission.kind) {
       case 'embed': {
         const { texts, ...selection } = submission.input;
-        let merged: EmbedOutput | undefined;
-        for (let start = 0; start < texts.length; start += limits.jobEmbedBatchSize) {
-          const part = await models.embed({
+        const size = limits.jobEmbedBatchSize;
+        const part = (start: number) => {
+          const running = models.embed({
             ...selection,
-            texts: texts.slice(start, start + limits.jobEmbedBatchSize),
+            texts: texts.slice(start, start + size),
             signal,
           });
+          running.catch(() => undefined); // awaited below; this only keeps an early failure handled
+          return running;
+        };
+        let merged: EmbedOutput | undefined;
+        // The next part is queued while this one runs, so the model never idles between parts.
+        let next = part(0);
+        for (let start = 0; start < texts.length; start += size) {
+          const current = next;
+          if (start + size < texts.length) next = part(start + size);
+          const output = await current;
           merged = merged
             ? {
                 ...merged,
-                embeddings: merged.embeddings.concat(part.embeddings),
-                inferenceTimeMs: merged.inferenceTimeMs + part.inferenceTimeMs,
-                queueTimeMs: merged.queueTimeMs + part.queueTimeMs,
-                usage: { promptTokens: merged.usage.promptTokens + part.usage.promptTokens },
+                embeddings: merged.embeddings.concat(output.embeddings),
+                inferenceTimeMs: merged.inferenceTimeMs + output.inferenceTimeMs,
+                queueTimeMs: merged.queueTimeMs + output.queueTimeMs,
+                usage: { promptTokens: merged.usage.promptTokens + output.usage.promptTokens },
               }
-            : part;
-          reportProgress(Math.min(texts.length, start + limits.jobEmbedBatchSize) / texts.length);
+            : output;
+          reportProgress(Math.min(texts.length, start + size) / texts.length);
         }
         return merged as EmbedOutput;
       }

@@ -205,3 +205,24 @@ describe('BullmqJobBackend', () => {
     await backend.close();
   });
 });
+
+describe('BullmqJobBackend idempotency', () => {
+  it('creates one job for concurrent submits with the same key', async () => {
+    const shared = settings();
+    const backend = new BullmqJobBackend({
+      ...shared,
+      maxQueued: 100,
+      retentionMs: 60_000,
+      attempts: 1,
+      backoffMs: 20,
+    });
+    const jobs = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        backend.submit('alice', embedJob('once', { idempotencyKey: 'same' })),
+      ),
+    );
+    expect(new Set(jobs.map((job) => job.id)).size).toBe(1);
+    expect((await backend.list('alice', { limit: 20 })).jobs).toHaveLength(1);
+    await backend.close();
+  });
+});

@@ -55,7 +55,7 @@ export class BullmqJobBackend implements JobBackend {
     if (idempotencyKey) {
       const holder = await this.store.claimIdempotencyKey(idempotencyKey, jobId);
       if (holder) {
-        const existing = await this.store.read(holder);
+        const existing = await this.claimedRecord(holder);
         if (existing?.owner === owner) return existing.job;
         await this.store.takeOverIdempotencyKey(idempotencyKey, jobId);
       }
@@ -216,6 +216,19 @@ export class BullmqJobBackend implements JobBackend {
     await this.changes.close();
     await this.queue.close();
     await this.redis.quit().catch(() => undefined);
+  }
+
+  /**
+   * The job holding an idempotency key. A concurrent submit may have claimed the key an instant
+   * before writing its record, so a missing record is waited for briefly before it counts as gone.
+   */
+  private async claimedRecord(jobId: string): Promise<JobRecord | null> {
+    for (let tries = 0; tries < 20; tries += 1) {
+      const record = await this.store.read(jobId);
+      if (record) return record;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return null;
   }
 
   private async owned(owner: string, jobId: string): Promise<JobRecord> {
