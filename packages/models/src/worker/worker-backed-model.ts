@@ -1,4 +1,3 @@
-import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { LoadContext, LoadedModel } from '../backend/model-backend.js';
 import type { TransformersRuntimeOptions } from '../backend/transformers-runtime.js';
 import { validateTensorInputs } from '../backend/validate-tensor-inputs.js';
@@ -69,38 +68,8 @@ export async function loadInWorkers(
         task: entry.task,
         ...rest,
         async embed(texts, options) {
-          // More texts than one batch holds queue as batch-sized slices: full batches run faster
-          // per text than one oversized batch, and other callers' requests can go in between.
-          const size = Math.max(1, entry.maxBatchSize);
-          const slices: string[][] = [];
-          for (let start = 0; start < texts.length; start += size) {
-            slices.push(texts.slice(start, start + size));
-          }
-          if (options.signal && slices.length > 1) {
-            // Each queued slice listens for the caller's abort.
-            setMaxListeners(getMaxListeners(options.signal) + slices.length, options.signal);
-          }
-          const parts = await Promise.all(slices.map((slice) => submit(slice, options.signal)));
-          if (parts.length === 1 && parts[0])
-            return { ...parts[0].response, execution: parts[0].execution };
-          const data = new Float32Array(
-            parts.reduce((sum, part) => sum + part.response.data.length, 0),
-          );
-          let offset = 0;
-          for (const part of parts) {
-            data.set(part.response.data, offset);
-            offset += part.response.data.length;
-          }
-          return {
-            data,
-            dimension: parts[0]?.response.dimension ?? 0,
-            tokens: parts.flatMap((part) => part.response.tokens),
-            execution: {
-              batchSize: Math.max(...parts.map((part) => part.execution.batchSize)),
-              queueTimeMs: Math.max(...parts.map((part) => part.execution.queueTimeMs)),
-              inferenceTimeMs: parts.reduce((sum, part) => sum + part.execution.inferenceTimeMs, 0),
-            },
-          };
+          const { response, execution } = await submit(texts, options.signal);
+          return { ...response, execution };
         },
       };
     }

@@ -97,18 +97,27 @@ export class WorkerInstance {
       return Promise.reject(new ModelError('INFERENCE_FAILED', 'model worker is gone'));
     const id = this.nextId++;
     return new Promise<CallResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onEvent: options.onEvent });
+      const onAbort = (): void => {
+        if (!this.pending.has(id)) return;
+        const cancel: WorkerRequest = { type: 'cancel', id };
+        this.worker.postMessage(cancel);
+      };
+      // A long-lived signal (a job's, across many calls) must not collect a listener per call.
+      const settle = (): void => options.signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (result) => {
+          settle();
+          resolve(result);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+        onEvent: options.onEvent,
+      });
       const request: WorkerRequest = { type: 'run', id, call };
       this.worker.postMessage(request, options.transfer ?? []);
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.pending.has(id)) return;
-          const cancel: WorkerRequest = { type: 'cancel', id };
-          this.worker.postMessage(cancel);
-        },
-        { once: true },
-      );
+      options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
