@@ -1,12 +1,13 @@
-import { appRouter, createContext, type ApiDependencies } from '@mlrpc/api';
+import { appRouter, type ApiDependencies, type ApiMetrics } from '@mlrpc/api';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Env } from './env.js';
 import { healthRoutes } from './health-routes.js';
 import { assignRequestId } from './request-id.js';
-import { retryAfterHeaders } from './retry-after.js';
+import { callsOf, contextFor } from './request-context.js';
+import { responseHeaders } from './response-headers.js';
 import { openAIRoutes } from './openai/openai-routes.js';
 import { singleCallHandler } from './single-call-handler.js';
 
@@ -14,6 +15,7 @@ export interface AppOptions {
   env: Env;
   logger: Logger;
   dependencies: ApiDependencies;
+  metrics: ApiMetrics;
   isShuttingDown: () => boolean;
 }
 
@@ -32,7 +34,12 @@ export function createApp(options: AppOptions): Express {
           : response.statusCode >= 400
             ? 'warn'
             : 'info',
-      autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+      autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+      // The access line names the procedure(s), our code, and the model and version that served.
+      customProps: (request) => {
+        const calls = callsOf(request as Request);
+        return calls.length === 1 ? { ...calls[0] } : calls.length > 1 ? { calls } : {};
+      },
       serializers: {
         req: (request: { id: unknown; method: string; url: string }) => ({
           id: request.id,
@@ -43,6 +50,11 @@ export function createApp(options: AppOptions): Express {
       },
     }),
   );
+  app.get('/metrics', async (_request, response) => {
+    response
+      .type(options.metrics.registry.contentType)
+      .send(await options.metrics.registry.metrics());
+  });
   app.use('/trpc', singleCallHandler(dependencies, env.BODY_LIMIT_BYTES));
   app.use(openAIRoutes(dependencies, env.BODY_LIMIT_BYTES));
   app.use(
@@ -58,10 +70,8 @@ export function createApp(options: AppOptions): Express {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: env.BODY_LIMIT_BYTES,
-      createContext: ({ req }) =>
-        // assignRequestId only makes strings.
-        createContext(dependencies, req.id as string),
-      responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
+      createContext: ({ req, info }) => contextFor(dependencies, req, info.connectionParams),
+      responseMeta: ({ ctx, errors }) => ({ headers: responseHeaders(ctx, errors) }),
       onError: ({ error, path, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           req.log.error({ err: error, procedure: path }, 'procedure failed');

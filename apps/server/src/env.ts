@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { engineSettingsShape, envFlag, envMilliseconds, parseSettings } from '@mlrpc/api';
+import {
+  engineSettingsShape,
+  envFlag,
+  envMilliseconds,
+  parseRateLimitRules,
+  parseSettings,
+} from '@mlrpc/api';
 import { z } from 'zod';
 
 /** Every setting the server reads, with its default: the one place `process.env` is parsed. */
@@ -11,6 +17,22 @@ export const envSchema = z.object({
   CHAT_RESUME_TTL_MS: envMilliseconds.default(60_000),
   /** With REDIS_URL: this server also runs jobs (off: only `pnpm worker` processes do). */
   JOBS_PROCESS_IN_SERVER: envFlag.default(true),
+  /** API keys as JSON: [{ "id", "sha256", "scopes": ["infer"|"jobs"|"admin"] }]; none = auth off. */
+  API_KEYS: z.string().optional(),
+  /** A file holding the same JSON list (both may be used). */
+  API_KEYS_FILE: z.string().optional(),
+  /** Per key (or address, with auth off) and procedure group, e.g. `predict=10/minute,default=600/minute`. */
+  RATE_LIMITS: z
+    .string()
+    .default('off')
+    .transform((text, context) => {
+      try {
+        return parseRateLimitRules(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Largest request body; base64 images are a third larger than their bytes. */
   BODY_LIMIT_BYTES: z.coerce
     .number()

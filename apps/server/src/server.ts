@@ -1,6 +1,15 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createEngine, createJobBackend, createJobWorker, GenerationStore } from '@mlrpc/api';
+import {
+  ApiMetrics,
+  createEngine,
+  createJobBackend,
+  createJobWorker,
+  GenerationStore,
+  loadApiKeys,
+  ProcedureRateLimiter,
+} from '@mlrpc/api';
+import { connectRedis } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -36,11 +45,30 @@ export async function startServer(
     ? createJobWorker(env, processor, (event) => logger.info(event, `job ${event.event}`))
     : undefined;
   await jobWorker?.start();
+  const apiKeys = await loadApiKeys({ json: env.API_KEYS, file: env.API_KEYS_FILE });
+  if (!apiKeys) logger.warn('no API keys configured: authentication is off (see README, Auth)');
+  const rateLimitRedis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : undefined;
+  const rateLimiter = new ProcedureRateLimiter(
+    env.RATE_LIMITS,
+    rateLimitRedis && { redis: rateLimitRedis, prefix: env.REDIS_PREFIX },
+  );
+  const metrics = new ApiMetrics(models, jobs);
   const app = createApp({
     env,
     logger,
     isShuttingDown: () => shuttingDown,
-    dependencies: { models, jobs, generations, serverVersion, startedAt: Date.now(), imageFetch },
+    metrics,
+    dependencies: {
+      models,
+      jobs,
+      generations,
+      apiKeys,
+      rateLimiter,
+      metrics,
+      serverVersion,
+      startedAt: Date.now(),
+      imageFetch,
+    },
   });
   const server = app.listen(env.PORT, env.HOST);
   await once(server, 'listening');
@@ -76,6 +104,7 @@ export async function startServer(
       await warmUp;
       await workerClosed;
       await jobs.close();
+      await rateLimitRedis?.quit().catch(() => undefined);
       await models.close();
       generations.close();
     },

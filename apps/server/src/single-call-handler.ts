@@ -1,4 +1,4 @@
-import { appRouter, createContext, type ApiDependencies, type Context } from '@mlrpc/api';
+import { appRouter, type ApiDependencies, type Context } from '@mlrpc/api';
 import {
   callTRPCProcedure,
   getErrorShape,
@@ -8,7 +8,8 @@ import {
 } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { NextFunction, Request, Response } from 'express';
-import { retryAfterHeaders } from './retry-after.js';
+import { contextFor } from './request-context.js';
+import { responseHeaders } from './response-headers.js';
 
 type ProcedureType = 'query' | 'mutation' | 'subscription';
 
@@ -70,14 +71,14 @@ export function singleCallHandler(dependencies: ApiDependencies, bodyLimit: numb
       next();
       return;
     }
-    const ctx: Context = createContext(dependencies, request.id as string);
+    const ctx: Context = contextFor(dependencies, request);
     const controller = new AbortController();
     response.once('close', () => {
       if (!response.writableFinished) controller.abort();
     });
     let input: unknown;
     let status = 200;
-    let headers: Record<string, string> = {};
+    let headers: Record<string, string>;
     let body: unknown;
     try {
       const raw =
@@ -95,6 +96,7 @@ export function singleCallHandler(dependencies: ApiDependencies, bodyLimit: numb
         batchIndex: 0,
       });
       body = transformTRPCResponse(appRouter._def._config, { result: { data } });
+      headers = responseHeaders(ctx, []);
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause);
       if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -108,7 +110,7 @@ export function singleCallHandler(dependencies: ApiDependencies, bodyLimit: numb
         ctx,
       });
       status = getHTTPStatusCodeFromError(error);
-      headers = retryAfterHeaders([error]);
+      headers = responseHeaders(ctx, [error]);
       // The rest of an oversized body was never read: the socket cannot carry another request.
       if (error.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
       body = transformTRPCResponse(appRouter._def._config, { error: shape });

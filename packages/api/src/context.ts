@@ -1,7 +1,20 @@
 import type { JobBackend } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
+import type { ApiKeyRing, Authentication, Caller } from './auth/api-key-ring.js';
 import type { GenerationStore } from './chat/generation-store.js';
 import type { ImageFetchOptions } from './image/fetch-image.js';
+import type { ApiMetrics } from './metrics/api-metrics.js';
+import type { ProcedureRateLimiter, RateLimitState } from './rate-limit/procedure-rate-limiter.js';
+
+/** One procedure call, as the request's access log line reports it. */
+export interface CallRecord {
+  procedure: string;
+  /** Our error code, or OK. */
+  code: string;
+  durationMs: number;
+  model?: string;
+  version?: string;
+}
 
 /** What the server hands every procedure: shared services plus this request's identity. */
 export interface ApiDependencies {
@@ -11,18 +24,50 @@ export interface ApiDependencies {
   /** Recent chat generations, so interrupted streams can resume. */
   generations: GenerationStore;
   imageFetch: ImageFetchOptions;
+  /** The configured API keys; null turns authentication off (local use). */
+  apiKeys: ApiKeyRing | null;
+  rateLimiter: ProcedureRateLimiter;
+  metrics: ApiMetrics;
   /** The server's version, reported by health. */
   serverVersion: string;
   startedAt: number;
 }
 
-export interface Context extends ApiDependencies {
+/** What an adapter knows about the HTTP request behind a call. */
+export interface RequestInfo {
   requestId: string;
-  /** Who is calling: jobs belong to their owner. Every caller is `anonymous` until auth exists. */
-  owner: string;
+  /** The key the caller presented (Authorization: Bearer, X-API-Key, or SSE connection params). */
+  apiKey?: string | null | undefined;
+  /** The caller's address: rate limits count per address when auth is off. */
+  clientAddress?: string | undefined;
+  /** Filled with the request's calls as they end (the adapter logs them). */
+  calls?: CallRecord[] | undefined;
 }
 
-/** Builds one request's context; adapters supply the request id they already assigned. */
-export function createContext(dependencies: ApiDependencies, requestId: string): Context {
-  return { ...dependencies, requestId, owner: 'anonymous' };
+export interface Context extends ApiDependencies {
+  requestId: string;
+  /** Who is calling: jobs belong to their owner (the key's id; `anonymous` with auth off). */
+  owner: string;
+  /** `off` when no keys are configured. */
+  authentication: Authentication | 'off';
+  clientAddress: string;
+  calls: CallRecord[];
+  /** Filled in while calls run, for the adapter to turn into response headers. */
+  response: { rateLimit?: RateLimitState };
+}
+
+/** Builds one request's context from what the adapter saw. */
+export function createContext(dependencies: ApiDependencies, request: RequestInfo): Context {
+  const authentication = dependencies.apiKeys?.authenticate(request.apiKey) ?? 'off';
+  const caller: Caller | undefined =
+    typeof authentication === 'object' ? authentication : undefined;
+  return {
+    ...dependencies,
+    requestId: request.requestId,
+    owner: caller?.id ?? 'anonymous',
+    authentication,
+    clientAddress: request.clientAddress ?? 'unknown',
+    calls: request.calls ?? [],
+    response: {},
+  };
 }

@@ -3,7 +3,24 @@ import type { AppRouter } from './root.js';
 
 export { ApiError, errorCodeOf } from './api-error.js';
 export { GenerationStore } from './chat/generation-store.js';
-export { createContext, type ApiDependencies, type Context } from './context.js';
+export {
+  allows,
+  ApiKeyRing,
+  hashApiKey,
+  type Authentication,
+  type Caller,
+} from './auth/api-key-ring.js';
+export { loadApiKeys } from './auth/load-api-keys.js';
+export {
+  createContext,
+  type ApiDependencies,
+  type CallRecord,
+  type Context,
+  type RequestInfo,
+} from './context.js';
+export { ApiMetrics } from './metrics/api-metrics.js';
+export { ProcedureRateLimiter, type RateLimitState } from './rate-limit/procedure-rate-limiter.js';
+export { parseRateLimitRules, type RateLimitRules } from './rate-limit/rate-limit-rules.js';
 export type { ErrorShape } from './error-formatter.js';
 export type { ImageFetchOptions } from './image/fetch-image.js';
 export { createJobProcessor } from './jobs/process-job.js';

@@ -118,6 +118,7 @@ export function describeJobBackendContract(
       const running = await backend.submit('alice', embedJob('first'));
       const queued = await backend.submit('alice', embedJob('second'));
       await until(backend, 'alice', running.id, 'running');
+      expect(await backend.counts()).toMatchObject({ queued: 1, running: 1 });
       expect((await backend.cancel('alice', queued.id)).status).toBe('cancelled');
       expect((await backend.cancel('alice', running.id)).status).toBe('cancelled');
       // The worker running it may be another process: the stop reaches it shortly after.

@@ -41,6 +41,8 @@ export interface JobBackend {
     afterVersion: number,
     signal: AbortSignal,
   ): AsyncIterable<JobSnapshot>;
+  /** Jobs per status, for metrics: queued and running at least (finished where cheap to count). */
+  counts(): Promise<Partial<Record<JobStatus, number>>>;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+export * from './auth.js';
 export * from './chat.js';
 export * from './embed.js';
 export * from './error-code.js';

@@ -2,7 +2,7 @@ import { errorCodeOf } from '@mlrpc/api';
 import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { OpenAIErrorBody } from '@mlrpc/schema';
-import { retryAfterHeaders } from '../retry-after.js';
+import { responseHeaders } from '../response-headers.js';
 
 const typeByStatus: Record<number, string> = {
   400: 'invalid_request_error',
@@ -33,6 +33,6 @@ export function toOpenAIError(cause: unknown): {
         code: errorCodeOf(error),
       },
     },
-    headers: retryAfterHeaders([error]),
+    headers: responseHeaders(undefined, [error]),
   };
 }

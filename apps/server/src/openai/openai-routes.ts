@@ -1,4 +1,5 @@
-import { ApiError, createCaller, createContext, type ApiDependencies } from '@mlrpc/api';
+import { ApiError, createCaller, type ApiDependencies } from '@mlrpc/api';
+import { contextFor } from '../request-context.js';
 import {
   openAIChatRequestSchema,
   openAIEmbeddingsRequestSchema,
@@ -36,21 +37,33 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
   const router = Router();
   router.use('/v1', express.json({ limit: bodyLimit }));
   const callerFor = (request: Request, signal: AbortSignal) =>
-    createCaller(createContext(dependencies, request.id as string), { signal });
+    createCaller(contextFor(dependencies, request), { signal });
 
   const created = Math.floor(dependencies.startedAt / 1000);
   const describeModel = (id: string) => ({ id, object: 'model', created, owned_by: 'mlrpc' });
-  router.get('/v1/models', (_request, response) => {
-    const ids = [...new Set(dependencies.models.list().map((model) => model.id))];
-    response.json({ object: 'list', data: ids.map(describeModel) });
-  });
-  router.get('/v1/models/{*id}', (request, response) => {
-    const id = ([] as string[]).concat(request.params.id ?? []).join('/');
-    if (dependencies.models.list().some((model) => model.id === id)) {
-      response.json(describeModel(id));
-      return;
+  // Listing models needs a key like models.list does: the caller checks it.
+  const modelIds = async (request: Request) => {
+    const { models } = await callerFor(request, new AbortController().signal).models.list();
+    return [...new Set(models.map((model) => model.id))];
+  };
+  router.get('/v1/models', async (request, response) => {
+    try {
+      response.json({ object: 'list', data: (await modelIds(request)).map(describeModel) });
+    } catch (error) {
+      sendError(response, error);
     }
-    sendError(response, new TRPCError({ code: 'NOT_FOUND', message: `unknown model "${id}"` }));
+  });
+  router.get('/v1/models/{*id}', async (request, response) => {
+    const id = ([] as string[]).concat(request.params.id ?? []).join('/');
+    try {
+      if ((await modelIds(request)).includes(id)) {
+        response.json(describeModel(id));
+        return;
+      }
+      sendError(response, new TRPCError({ code: 'NOT_FOUND', message: `unknown model "${id}"` }));
+    } catch (error) {
+      sendError(response, error);
+    }
   });
 
   router.post('/v1/embeddings', async (request, response) => {

@@ -1,4 +1,5 @@
 import { ModelError, type ModelManager } from '@mlrpc/models';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { StoredGeneration } from './stored-generation.js';
 
 /**
@@ -10,6 +11,7 @@ export async function runGeneration(
   generation: StoredGeneration,
   models: ModelManager,
   signal: AbortSignal,
+  metrics?: ApiMetrics,
 ): Promise<void> {
   const { settings } = generation;
   const remaining = settings.maxTokens - generation.completionTokens;
@@ -45,6 +47,12 @@ export async function runGeneration(
     if (result) {
       generation.promptTokens ||= result.usage.promptTokens;
       generation.ttftMs ??= result.ttftMs;
+      metrics?.recordGeneration(
+        result.model,
+        result.version,
+        result.ttftMs,
+        result.tokensPerSecond,
+      );
     }
     generation.push({
       type: 'end',

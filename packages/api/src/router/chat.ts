@@ -3,7 +3,7 @@ import { chatCompleteOutputSchema, chatInputSchema, chatStreamInputSchema } from
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { ApiError, fromEngineError } from '../api-error.js';
 import { runGeneration } from '../chat/run-generation.js';
-import { publicProcedure } from '../trpc.js';
+import { inferProcedure } from '../trpc.js';
 
 /** `<generation id>:<event index>` */
 function parseEventId(eventId: string): { generationId: string; index: number } {
@@ -20,7 +20,7 @@ function parseEventId(eventId: string): { generationId: string; index: number } 
 
 export const chatRouter = {
   /** One chat turn, returned whole. */
-  complete: publicProcedure
+  complete: inferProcedure
     .input(chatInputSchema)
     .output(chatCompleteOutputSchema)
     .mutation(({ ctx, input, signal }) =>
@@ -33,7 +33,7 @@ export const chatRouter = {
    * that reconnects with `lastEventId` gets the rest of the same generation, no duplicates, no
    * gaps. Unsubscribing or disconnecting stops the generation in its worker.
    */
-  stream: publicProcedure.input(chatStreamInputSchema).subscription(async function* ({
+  stream: inferProcedure.input(chatStreamInputSchema).subscription(async function* ({
     ctx,
     input,
     signal,
@@ -53,7 +53,7 @@ export const chatRouter = {
       from = index + 1;
     } else {
       generation = ctx.generations.create(randomUUID(), settings);
-      void runGeneration(generation, ctx.models, stopped.signal);
+      void runGeneration(generation, ctx.models, stopped.signal, ctx.metrics);
     }
     try {
       for (;;) {
@@ -72,7 +72,7 @@ export const chatRouter = {
         if (step.value !== 'interrupted') return;
         // Another resumer may have restarted it since this loop saw the interruption.
         if (generation.state === 'interrupted')
-          void runGeneration(generation, ctx.models, stopped.signal);
+          void runGeneration(generation, ctx.models, stopped.signal, ctx.metrics);
       }
     } catch (error) {
       if (!stopped.signal.aborted) throw error;

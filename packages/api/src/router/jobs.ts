@@ -7,8 +7,8 @@ import {
   jobSubmitInputSchema,
 } from '@mlrpc/schema';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
-import { ApiError } from '../api-error.js';
-import { publicProcedure } from '../trpc.js';
+import { ApiError, fromEngineError } from '../api-error.js';
+import { jobsProcedure } from '../trpc.js';
 
 /** `<job id>:<version>` */
 function versionAfter(jobId: string, lastEventId: string | null | undefined): number {
@@ -28,25 +28,25 @@ function versionAfter(jobId: string, lastEventId: string | null | undefined): nu
 
 export const jobsRouter = {
   /** Queues inference to run in the background; returns at once with the job's id and status. */
-  submit: publicProcedure
+  submit: jobsProcedure
     .input(jobSubmitInputSchema)
     .output(jobSchema)
     .mutation(({ ctx, input }) => ctx.jobs.submit(ctx.owner, input)),
-  get: publicProcedure
+  get: jobsProcedure
     .input(jobIdInputSchema)
     .output(jobSchema)
     .query(({ ctx, input }) => ctx.jobs.get(ctx.owner, input.jobId)),
   /** The caller's jobs, newest first; pass `nextCursor` back for the next page. */
-  list: publicProcedure
+  list: jobsProcedure
     .input(jobsListInputSchema)
     .output(jobsListOutputSchema)
     .query(({ ctx, input }) => ctx.jobs.list(ctx.owner, input)),
-  cancel: publicProcedure
+  cancel: jobsProcedure
     .input(jobIdInputSchema)
     .output(jobSchema)
     .mutation(({ ctx, input }) => ctx.jobs.cancel(ctx.owner, input.jobId)),
   /** The job's status, progress and finally its result or error, as they change; resumable. */
-  watch: publicProcedure.input(jobsWatchInputSchema).subscription(async function* ({
+  watch: jobsProcedure.input(jobsWatchInputSchema).subscription(async function* ({
     ctx,
     input,
     signal,
@@ -58,7 +58,9 @@ export const jobsRouter = {
         yield tracked(`${job.id}:${version}`, job);
       }
     } catch (error) {
-      if (!stop.aborted) throw error;
+      // Inside the stream no middleware maps engine errors: a missing job must be a 404 (which
+      // clients give up on), not a 500 (which they retry forever).
+      if (!stop.aborted) throw fromEngineError(error);
     }
   }),
 } satisfies TRPCRouterRecord;

@@ -1,9 +1,9 @@
 import { predictInputSchema, predictOutputSchema } from '@mlrpc/schema';
 import { runPredict } from '../predict/run-predict.js';
-import { publicProcedure } from '../trpc.js';
+import { inferProcedure } from '../trpc.js';
 
 /** Image classification (an image sent inline or by URL) or a generic ONNX model (named tensors). */
-export const predictProcedure = publicProcedure
+export const predictProcedure = inferProcedure
   .input(predictInputSchema)
   .output(predictOutputSchema)
   .mutation(({ ctx, input, signal }) => runPredict(ctx.models, ctx.imageFetch, input, signal));

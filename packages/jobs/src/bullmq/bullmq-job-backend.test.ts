@@ -56,6 +56,7 @@ function together(backend: BullmqJobBackend, worker: BullmqJobWorker): JobBacken
     list: (owner, query) => backend.list(owner, query),
     cancel: (owner, jobId) => backend.cancel(owner, jobId),
     watch: (owner, jobId, after, signal) => backend.watch(owner, jobId, after, signal),
+    counts: () => backend.counts(),
     close: async () => {
       await worker.close();
       await backend.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobSubmission } from '@mlrpc/schema';
+import type { Job, JobStatus, JobSubmission } from '@mlrpc/schema';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -210,6 +210,14 @@ export class BullmqJobBackend implements JobBackend {
     } finally {
       this.changes.off(jobId, onChange);
     }
+  }
+
+  async counts(): Promise<Partial<Record<JobStatus, number>>> {
+    const counts = await this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active');
+    return {
+      queued: (counts['wait'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0),
+      running: counts['active'] ?? 0,
+    };
   }
 
   async close(): Promise<void> {

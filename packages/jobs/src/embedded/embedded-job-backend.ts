@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- the methods are async so that errors reach callers as rejections, as the Promise-based JobBackend contract promises (and the Redis backend will do). */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import type { Job, JobSubmission } from '@mlrpc/schema';
+import type { Job, JobStatus, JobSubmission } from '@mlrpc/schema';
 import {
   finishedStatuses,
   type JobBackend,
@@ -121,6 +121,14 @@ export class EmbeddedJobBackend implements JobBackend {
       if (finishedStatuses.has(stored.job.status)) return;
       await once(stored.changes, 'change', { signal });
     }
+  }
+
+  async counts(): Promise<Partial<Record<JobStatus, number>>> {
+    const counts: Partial<Record<JobStatus, number>> = {};
+    for (const stored of this.jobs.values()) {
+      counts[stored.job.status] = (counts[stored.job.status] ?? 0) + 1;
+    }
+    return counts;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,44 @@
+import { createContext, type ApiDependencies, type CallRecord, type Context } from '@mlrpc/api';
+import type { Request } from 'express';
+
+/**
+ * The API key a request presents: `Authorization: Bearer <key>`, `X-API-Key`, or for SSE from a
+ * browser (EventSource cannot send headers) tRPC's connection params `{ apiKey }`.
+ */
+export function apiKeyFrom(
+  request: Request,
+  connectionParams?: Record<string, string | undefined> | null,
+): string | undefined {
+  const authorization = request.headers.authorization;
+  if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice(7).trim();
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string') return header.trim();
+  return connectionParams?.['apiKey'];
+}
+
+/** The tRPC context of one HTTP request, however it arrived (/trpc, batch, SSE, /v1). */
+export function contextFor(
+  dependencies: ApiDependencies,
+  request: Request,
+  connectionParams?: Record<string, string | undefined> | null,
+): Context {
+  return createContext(dependencies, {
+    // assignRequestId only makes strings.
+    requestId: request.id as string,
+    apiKey: apiKeyFrom(request, connectionParams),
+    clientAddress: request.socket.remoteAddress,
+    calls: callsOf(request),
+  });
+}
+
+const callsByRequest = new WeakMap<Request, CallRecord[]>();
+
+/** The procedure calls a request made so far (one, or a batch's), for its access log line. */
+export function callsOf(request: Request): CallRecord[] {
+  let calls = callsByRequest.get(request);
+  if (!calls) {
+    calls = [];
+    callsByRequest.set(request, calls);
+  }
+  return calls;
+}
