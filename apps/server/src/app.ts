@@ -50,6 +50,11 @@ export function createApp(options: AppOptions): Express {
       },
     }),
   );
+  app.use((_request, response, next) => {
+    // Draining: still serving, but no connection is kept for another request.
+    if (options.isShuttingDown()) response.setHeader('connection', 'close');
+    next();
+  });
   app.get('/metrics', async (_request, response) => {
     response
       .type(options.metrics.registry.contentType)

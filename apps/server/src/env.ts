@@ -33,6 +33,11 @@ export const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * After SIGTERM: readiness fails at once, but requests are still served (each response asking
+   * to close its connection) for this long, so load balancers stop sending before the port closes.
+   */
+  SHUTDOWN_DRAIN_MS: envMilliseconds.default(1_000),
   /** Largest request body; base64 images are a third larger than their bytes. */
   BODY_LIMIT_BYTES: z.coerce
     .number()

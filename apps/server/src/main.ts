@@ -17,8 +17,10 @@ try {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, 'shutting down');
-    server.close().then(
+    // An orchestrator's SIGTERM gets a drain period; a Ctrl-C at a terminal does not.
+    const drainMs = signal === 'SIGTERM' ? env.SHUTDOWN_DRAIN_MS : 0;
+    logger.info({ signal, drainMs, graceMs: env.SHUTDOWN_GRACE_MS }, 'shutting down');
+    server.close({ drainMs }).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

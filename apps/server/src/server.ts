@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import {
   ApiMetrics,
   createEngine,
@@ -25,8 +25,12 @@ export interface RunningServer {
   logger: Logger;
   /** Resolves once the task default models have loaded (or failed). */
   warmUp: Promise<void>;
-  /** Graceful stop: readiness fails, new connections are refused, in-flight requests finish. */
-  close(): Promise<void>;
+  /**
+   * Graceful stop: readiness fails at once; after `drainMs` new connections are refused;
+   * in-flight requests finish within SHUTDOWN_GRACE_MS; streams still open then get a final
+   * event; running jobs finish or go back to the queue.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 /** Starts the whole server from parsed settings; used by main.ts and by the end-to-end tests. */
@@ -40,6 +44,7 @@ export async function startServer(
   });
   const generations = new GenerationStore(env.CHAT_RESUME_TTL_MS);
   let shuttingDown = false;
+  const shutdown = new AbortController();
   const jobs = createJobBackend(env, processor);
   const jobWorker = env.JOBS_PROCESS_IN_SERVER
     ? createJobWorker(env, processor, (event) => logger.info(event, `job ${event.event}`))
@@ -68,6 +73,7 @@ export async function startServer(
       serverVersion,
       startedAt: Date.now(),
       imageFetch,
+      shutdown: shutdown.signal,
     },
   });
   const server = app.listen(env.PORT, env.HOST);
@@ -92,15 +98,28 @@ export async function startServer(
     models,
     logger,
     warmUp,
-    async close() {
+    async close({ drainMs = 0 } = {}) {
       shuttingDown = true;
       // Job workers stop taking jobs now; running ones finish or go back to the queue.
       const workerClosed = jobWorker?.close(env.SHUTDOWN_GRACE_MS);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+      // Stop accepting first; connections accepted a moment ago still deliver their request
+      // before idle ones are closed (closing them at once would reset those requests).
+      const closed = new Promise<void>((resolve) =>
+        NetServer.prototype.close.call(server, () => resolve()),
+      );
+      const idleSweep = setTimeout(() => server.closeIdleConnections(), 200);
+      // Streams still open near the end of the grace period get their final event, then go.
+      const finalEvents = setTimeout(
+        () => shutdown.abort(),
+        Math.max(0, env.SHUTDOWN_GRACE_MS - 300),
+      );
       const grace = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
       await closed;
+      clearTimeout(idleSweep);
+      clearTimeout(finalEvents);
       clearTimeout(grace);
+      shutdown.abort();
       await warmUp;
       await workerClosed;
       await jobs.close();

@@ -12,7 +12,11 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 
 let harness: TestServer;
 beforeAll(async () => {
-  harness = await startTestServer({ BODY_LIMIT_BYTES: String(1024 * 1024) });
+  harness = await startTestServer({
+    BODY_LIMIT_BYTES: String(1024 * 1024),
+    // The unreachable-URL case uses a closed loopback port, which only an allowlist lets through.
+    IMAGE_FETCH_ALLOW: '127.0.0.1',
+  });
 });
 afterAll(() => harness.close());
 

@@ -13,7 +13,8 @@ let digits: DigitImage[];
 
 beforeAll(async () => {
   [harness, files, digits] = await Promise.all([
-    startTestServer(),
+    // The image server below is on loopback, which image URLs may not reach unless allowed.
+    startTestServer({ IMAGE_FETCH_ALLOW: '127.0.0.1' }),
     startStaticFileServer(digitsRoot),
     readDigitImages(),
   ]);

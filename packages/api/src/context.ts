@@ -31,6 +31,8 @@ export interface ApiDependencies {
   /** The server's version, reported by health. */
   serverVersion: string;
   startedAt: number;
+  /** Aborts when shutdown's grace period runs out: open streams end, with a final event. */
+  shutdown: AbortSignal;
 }
 
 /** What an adapter knows about the HTTP request behind a call. */

@@ -12,6 +12,8 @@ export interface LogEntry {
   jobId?: string;
   attempt?: number;
   progress?: number;
+  req?: { id?: string };
+  res?: { statusCode?: number };
 }
 
 export interface AppProcess {

@@ -2,14 +2,23 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddressPolicy } from './address-policy.js';
 import { fetchImage } from './fetch-image.js';
 
-const options = { maxBytes: 1_000, timeoutMs: 500, maxRedirects: 2 };
+// The test servers live on loopback, which the default policy refuses: allow exactly them.
+const options = {
+  maxBytes: 1_000,
+  timeoutMs: 500,
+  maxRedirects: 2,
+  addressPolicy: new AddressPolicy(['127.0.0.1']),
+};
 let server: Server;
 let base: string;
+let requests = 0;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
+    requests += 1;
     const url = new URL(request.url ?? '/', 'http://x');
     const hops = Number(url.searchParams.get('hops') ?? 0);
     switch (url.pathname) {
@@ -89,5 +98,45 @@ describe('fetchImage', () => {
     await expect(
       fetchImage(`${base}/slow`, { ...options, timeoutMs: 5_000 }, controller.signal),
     ).rejects.toMatchObject({ errorCode: 'CANCELLED' });
+  });
+});
+
+describe('fetchImage address policy (SSRF)', () => {
+  const strict = { ...options, addressPolicy: new AddressPolicy() };
+
+  it.each([
+    ['loopback', () => `${base}/ok`],
+    ['IPv6 loopback', () => `http://[::1]:${new URL(base).port}/ok`],
+    ['a hostname resolving to loopback', () => `http://localhost:${new URL(base).port}/ok`],
+  ])('refuses %s before connecting', async (_, url) => {
+    const before = requests;
+    await expect(fetchImage(url(), strict)).rejects.toMatchObject({
+      errorCode: 'IMAGE_FETCH_FAILED',
+      message: expect.stringMatching(/refusing to fetch/) as unknown,
+    });
+    expect(requests).toBe(before);
+  });
+
+  it('refuses a redirect to loopback from an allowed host, before following it', async () => {
+    // An allowed image host (127.0.0.2, also loopback but allowlisted) redirects to 127.0.0.1.
+    const redirector = createServer((_, response) => {
+      response.writeHead(302, { location: `${base}/ok` });
+      response.end();
+    });
+    redirector.listen(0, '127.0.0.2');
+    await once(redirector, 'listening');
+    const port = (redirector.address() as AddressInfo).port;
+    const before = requests;
+    try {
+      await expect(
+        fetchImage(`http://127.0.0.2:${port}/image.png`, {
+          ...options,
+          addressPolicy: new AddressPolicy(['127.0.0.2']),
+        }),
+      ).rejects.toThrow(/refusing to fetch from 127\.0\.0\.1/);
+      expect(requests).toBe(before);
+    } finally {
+      redirector.close();
+    }
   });
 });

@@ -1,9 +1,24 @@
+import { Agent, fetch, type Response } from 'undici';
 import { ApiError } from '../api-error.js';
+import type { AddressPolicy } from './address-policy.js';
 
 export interface ImageFetchOptions {
   maxBytes: number;
   timeoutMs: number;
   maxRedirects: number;
+  /** Which hosts may be fetched from (public ones plus IMAGE_FETCH_ALLOW). */
+  addressPolicy: AddressPolicy;
+}
+
+/** One connection pool per policy, resolving host names through it. */
+const agents = new WeakMap<AddressPolicy, Agent>();
+function agentFor(policy: AddressPolicy): Agent {
+  let agent = agents.get(policy);
+  if (!agent) {
+    agent = new Agent({ connect: { lookup: policy.lookup } });
+    agents.set(policy, agent);
+  }
+  return agent;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -57,7 +72,8 @@ async function readCapped(response: Response, url: URL, maxBytes: number): Promi
 
 /**
  * Downloads an image with a byte cap, a timeout and a bounded number of redirects, each hop
- * checked again, so a caller's URL cannot make the server hang or fill its memory.
+ * checked again, so a caller's URL cannot make the server hang, fill its memory, or reach what
+ * only the server can reach (loopback, private networks, cloud metadata).
  */
 export async function fetchImage(
   rawUrl: string,
@@ -69,9 +85,15 @@ export async function fetchImage(
   const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
   for (let hop = 0; ; hop += 1) {
     checkProtocol(url);
+    // Decided before any connection: the host, after DNS, on every hop.
+    await options.addressPolicy.check(url);
     let response: Response;
     try {
-      response = await fetch(url, { redirect: 'manual', signal: combined });
+      response = await fetch(url, {
+        redirect: 'manual',
+        signal: combined,
+        dispatcher: agentFor(options.addressPolicy),
+      });
     } catch (error) {
       if (signal?.aborted)
         throw new ApiError('CANCELLED', 'the caller went away', { cause: error });

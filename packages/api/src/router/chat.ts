@@ -42,6 +42,7 @@ export const chatRouter = {
     const stopped = new AbortController();
     const abort = () => stopped.abort();
     signal?.addEventListener('abort', abort, { once: true });
+    ctx.shutdown.addEventListener('abort', abort, { once: true });
     let generation;
     let from = 0;
     if (lastEventId) {
@@ -76,8 +77,18 @@ export const chatRouter = {
       }
     } catch (error) {
       if (!stopped.signal.aborted) throw error;
+      if (ctx.shutdown.aborted && !signal?.aborted) {
+        // The generation lives in this process: tell the caller to start over elsewhere.
+        yield tracked(`${generation.id}:${from}`, {
+          type: 'error' as const,
+          errorCode: 'SHUTTING_DOWN' as const,
+          message: 'the server is shutting down; send the request again',
+          retryAfterSeconds: 1,
+        });
+      }
     } finally {
       signal?.removeEventListener('abort', abort);
+      ctx.shutdown.removeEventListener('abort', abort);
       stopped.abort();
     }
   }),

@@ -52,7 +52,7 @@ export const jobsRouter = {
     signal,
   }) {
     const after = versionAfter(input.jobId, input.lastEventId);
-    const stop = signal ?? new AbortController().signal;
+    const stop = AbortSignal.any([signal ?? new AbortController().signal, ctx.shutdown]);
     try {
       for await (const { version, job } of ctx.jobs.watch(ctx.owner, input.jobId, after, stop)) {
         yield tracked(`${job.id}:${version}`, job);
@@ -61,6 +61,12 @@ export const jobsRouter = {
       // Inside the stream no middleware maps engine errors: a missing job must be a 404 (which
       // clients give up on), not a 500 (which they retry forever).
       if (!stop.aborted) throw fromEngineError(error);
+      if (ctx.shutdown.aborted && !signal?.aborted) {
+        // A 503 makes the client reconnect with its last event id: to a replica still serving.
+        throw new ApiError('SHUTTING_DOWN', 'the server is shutting down; watch again', {
+          retryAfterSeconds: 1,
+        });
+      }
     }
   }),
 } satisfies TRPCRouterRecord;

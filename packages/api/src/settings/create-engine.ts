@@ -7,6 +7,7 @@ import {
   type JobWorkerEvent,
 } from '@mlrpc/jobs';
 import { loadModelConfig, ModelManager } from '@mlrpc/models';
+import { AddressPolicy } from '../image/address-policy.js';
 import type { ImageFetchOptions } from '../image/fetch-image.js';
 import { createJobProcessor } from '../jobs/process-job.js';
 import type { EngineSettings } from './engine-settings.js';
@@ -45,6 +46,7 @@ export async function createEngine(settings: EngineSettings, hooks: EngineHooks)
     maxBytes: settings.IMAGE_MAX_BYTES,
     timeoutMs: settings.IMAGE_FETCH_TIMEOUT_MS,
     maxRedirects: settings.IMAGE_FETCH_MAX_REDIRECTS,
+    addressPolicy: new AddressPolicy(settings.IMAGE_FETCH_ALLOW),
   };
   return { models, imageFetch, processor: createJobProcessor(models, imageFetch) };
 }

@@ -32,6 +32,19 @@ export const engineSettingsShape = {
   IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   IMAGE_FETCH_TIMEOUT_MS: envMilliseconds.default(10_000),
   IMAGE_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * Image URLs may only reach public addresses; these hosts, addresses and CIDR ranges are
+   * allowed too (comma-separated), e.g. an internal image store: `images.internal,10.2.0.0/16`.
+   */
+  IMAGE_FETCH_ALLOW: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
   /** Redis for durable jobs shared by servers and workers; unset = in-process jobs, not durable. */
   REDIS_URL: z
     .string()
