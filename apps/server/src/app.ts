@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Express, type Request } from 'e
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Env } from './env.js';
+import { docsRoutes } from './docs-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { assignRequestId } from './request-id.js';
 import { callsOf, contextFor } from './request-context.js';
@@ -62,6 +63,7 @@ export function createApp(options: AppOptions): Express {
   });
   app.use('/trpc', singleCallHandler(dependencies, env.BODY_LIMIT_BYTES));
   app.use(openAIRoutes(dependencies, env.BODY_LIMIT_BYTES));
+  app.use(docsRoutes(dependencies, env.BODY_LIMIT_BYTES));
   app.use(
     healthRoutes({
       models: dependencies.models,

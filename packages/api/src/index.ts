@@ -42,3 +42,4 @@ export {
   parseSettings,
   type EngineSettings,
 } from './settings/engine-settings.js';
+export { createOpenApiDocument, restPrefix } from './openapi/openapi-document.js';

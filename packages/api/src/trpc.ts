@@ -1,13 +1,14 @@
 import type { Scope } from '@mlrpc/schema';
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ApiError, errorCodeOf, toApiError } from './api-error.js';
 import { allows } from './auth/api-key-ring.js';
 import type { Context } from './context.js';
 import { formatError } from './error-formatter.js';
 import type { ServedCall } from './metrics/api-metrics.js';
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.meta<OpenApiMeta>().context<Context>().create({
   transformer: superjson,
   errorFormatter: formatError,
 });

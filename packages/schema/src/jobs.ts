@@ -29,13 +29,41 @@ const jobOptionsShape = {
   idempotencyKey: z.string().min(1).max(200).optional(),
 };
 
-export const jobSubmitInputSchema = z.discriminatedUnion('kind', [
+const inputSchemaByKind = {
+  embed: jobEmbedInputSchema,
+  predict: predictInputSchema,
+  chat: chatInputSchema,
+} as const;
+
+/** Each kind with its own input: the precise shape callers and backends work with. */
+export const jobSubmitUnionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('embed'), input: jobEmbedInputSchema, ...jobOptionsShape }).strict(),
   z.object({ kind: z.literal('predict'), input: predictInputSchema, ...jobOptionsShape }).strict(),
   z.object({ kind: z.literal('chat'), input: chatInputSchema, ...jobOptionsShape }).strict(),
 ]);
-export type JobSubmitInput = z.input<typeof jobSubmitInputSchema>;
-export type JobSubmission = z.output<typeof jobSubmitInputSchema>;
+export type JobSubmitInput = z.input<typeof jobSubmitUnionSchema>;
+export type JobSubmission = z.output<typeof jobSubmitUnionSchema>;
+
+/**
+ * The same acceptance as jobSubmitUnionSchema written as one object (kind, and an input checked
+ * against that kind's schema), because REST/OpenAPI bodies must be objects. The procedure
+ * validates with this and types with the union.
+ */
+export const jobSubmitInputSchema = z
+  .object({
+    kind: z.enum(['embed', 'predict', 'chat']),
+    input: z.union([jobEmbedInputSchema, predictInputSchema, chatInputSchema]),
+    ...jobOptionsShape,
+  })
+  .strict()
+  .superRefine((value, context) => {
+    const parsed = inputSchemaByKind[value.kind].safeParse(value.input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        context.addIssue({ ...issue, path: ['input', ...issue.path] });
+      }
+    }
+  });
 export type JobKind = JobSubmission['kind'];
 
 export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);

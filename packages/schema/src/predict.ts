@@ -40,8 +40,28 @@ export const tensorPredictOutputSchema = z.object({
 });
 export type TensorPredictOutput = z.infer<typeof tensorPredictOutputSchema>;
 
-export const predictInputSchema = z.union([imagePredictInputSchema, tensorPredictInputSchema]);
-export type PredictInput = z.input<typeof predictInputSchema>;
+/**
+ * Either an `image` (image-classification models) or named `inputs` (generic ONNX models). One
+ * object rather than a union of the two above, so it is also a plain JSON body for REST/OpenAPI.
+ */
+export const predictInputSchema = z
+  .object({
+    ...modelSelectionShape,
+    image: imageSourceSchema.optional(),
+    inputs: tensorMapSchema.optional(),
+    topK: topKSchema,
+  })
+  .strict()
+  .superRefine((value, context) => {
+    if ((value.image === undefined) === (value.inputs === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        message: 'give either image (to classify) or inputs (named tensors), not both or neither',
+        path: [],
+      });
+    }
+  });
+export type PredictInput = ImagePredictInput | TensorPredictInput;
 
 /** Narrow on `kind` to get the image or the tensor shape. */
 export const predictOutputSchema = z.discriminatedUnion('kind', [

@@ -1,6 +1,7 @@
 import type { ModelManager } from '@mlrpc/models';
 import type { predictInputSchema, PredictOutput } from '@mlrpc/schema';
 import type { z } from 'zod';
+import { ApiError } from '../api-error.js';
 import type { ImageFetchOptions } from '../image/fetch-image.js';
 import { readImageSource } from '../image/read-image-source.js';
 
@@ -14,8 +15,9 @@ export async function runPredict(
   input: z.output<typeof predictInputSchema>,
   signal: AbortSignal | undefined,
 ): Promise<PredictOutput> {
-  if ('inputs' in input) return models.predictTensors({ ...input, signal });
-  const { image: source, ...selection } = input;
+  const { image: source, inputs, ...selection } = input;
+  if (inputs) return models.predictTensors({ ...selection, inputs, signal });
+  if (!source) throw new ApiError('INVALID_INPUT', 'give either image or inputs');
   const image = await readImageSource(source, imageFetch, signal);
   return models.classifyImage({ ...selection, image, signal });
 }

@@ -21,6 +21,15 @@ function parseEventId(eventId: string): { generationId: string; index: number } 
 export const chatRouter = {
   /** One chat turn, returned whole. */
   complete: inferProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/chat/complete',
+        tags: ['chat'],
+        protect: true,
+        summary: 'One chat turn, returned whole',
+      },
+    })
     .input(chatInputSchema)
     .output(chatCompleteOutputSchema)
     .mutation(({ ctx, input, signal }) =>

@@ -5,6 +5,7 @@ import {
   jobsListOutputSchema,
   jobsWatchInputSchema,
   jobSubmitInputSchema,
+  type jobSubmitUnionSchema,
 } from '@mlrpc/schema';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { ApiError, fromEngineError } from '../api-error.js';
@@ -29,19 +30,57 @@ function versionAfter(jobId: string, lastEventId: string | null | undefined): nu
 export const jobsRouter = {
   /** Queues inference to run in the background; returns at once with the job's id and status. */
   submit: jobsProcedure
-    .input(jobSubmitInputSchema)
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/jobs',
+        tags: ['jobs'],
+        protect: true,
+        summary: 'Queue inference as a background job',
+      },
+    })
+    // Validated as one object (a JSON body REST and OpenAPI can describe), typed as the
+    // per-kind union it is equivalent to (see jobSubmitInputSchema), so callers keep precise types.
+    .input(jobSubmitInputSchema as unknown as typeof jobSubmitUnionSchema)
     .output(jobSchema)
     .mutation(({ ctx, input }) => ctx.jobs.submit(ctx.owner, input)),
   get: jobsProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/jobs/{jobId}',
+        tags: ['jobs'],
+        protect: true,
+        summary: 'A job: status, progress, result or error',
+      },
+    })
     .input(jobIdInputSchema)
     .output(jobSchema)
     .query(({ ctx, input }) => ctx.jobs.get(ctx.owner, input.jobId)),
   /** The caller's jobs, newest first; pass `nextCursor` back for the next page. */
   list: jobsProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/jobs',
+        tags: ['jobs'],
+        protect: true,
+        summary: 'Your jobs, newest first',
+      },
+    })
     .input(jobsListInputSchema)
     .output(jobsListOutputSchema)
     .query(({ ctx, input }) => ctx.jobs.list(ctx.owner, input)),
   cancel: jobsProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/jobs/{jobId}/cancel',
+        tags: ['jobs'],
+        protect: true,
+        summary: 'Cancel a queued or running job',
+      },
+    })
     .input(jobIdInputSchema)
     .output(jobSchema)
     .mutation(({ ctx, input }) => ctx.jobs.cancel(ctx.owner, input.jobId)),
