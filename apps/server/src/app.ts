@@ -92,6 +92,21 @@ export function createApp(options: AppOptions): Express {
     });
   });
   const handleError: ErrorRequestHandler = (error: unknown, request, response, _next) => {
+    // Body parsing (express.json on /v1) reports bad JSON, oversized or undecodable bodies with
+    // a status: those are the caller's mistakes, answered in the same error shape.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code =
+        status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : 'INVALID_INPUT';
+      const message =
+        (error as { type?: unknown }).type === 'entity.parse.failed'
+          ? 'request body is not valid JSON'
+          : (error as Error).message;
+      response.status(status).json({
+        error: { code, message, type: 'invalid_request_error', param: null },
+      });
+      return;
+    }
     request.log.error({ err: error }, 'unhandled error');
     response.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
   };

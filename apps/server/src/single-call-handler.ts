@@ -85,6 +85,12 @@ export function singleCallHandler(dependencies: ApiDependencies, bodyLimit: numb
         type === 'query'
           ? parseJson(typeof request.query.input === 'string' ? request.query.input : '')
           : parseJson(await readBody(request, bodyLimit));
+      if (raw !== undefined && (raw === null || typeof raw !== 'object')) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: 'the body must be a superjson envelope: {"json": <input>}',
+        });
+      }
       input = raw === undefined ? undefined : transformer.input.deserialize(raw);
       const data: unknown = await callTRPCProcedure({
         router: appRouter,
