@@ -105,7 +105,12 @@ export async function jobsOnRedis(
         await startService({
           command: process.execPath,
           args: [path.join(repositoryRoot, 'apps/worker/dist/main.js')],
-          env: { ...env, LOG_LEVEL: 'info', JOBS_CONCURRENCY: String(workerConcurrency) },
+          env: {
+            ...env,
+            PORT: '0',
+            LOG_LEVEL: 'info',
+            JOBS_CONCURRENCY: String(workerConcurrency),
+          },
           readyUrl: (line) => (line.includes('mlrpc worker consuming jobs') ? 'ready' : undefined),
         }),
       );

@@ -38,6 +38,8 @@ export const envSchema = z.object({
    * to close its connection) for this long, so load balancers stop sending before the port closes.
    */
   SHUTDOWN_DRAIN_MS: envMilliseconds.default(1_000),
+  /** Longest a client may take to send a whole request (slow senders hold sockets). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** Largest request body; base64 images are a third larger than their bytes. */
   BODY_LIMIT_BYTES: z.coerce
     .number()

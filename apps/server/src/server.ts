@@ -77,6 +77,8 @@ export async function startServer(
     },
   });
   const server = app.listen(env.PORT, env.HOST);
+  server.requestTimeout = env.REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(env.REQUEST_TIMEOUT_MS, 20_000);
   await once(server, 'listening');
   const { port, address, family } = server.address() as AddressInfo;
   const host = family === 'IPv6' ? `[${address}]` : address;

@@ -2,6 +2,7 @@ import { createEngine, createJobWorker } from '@mlrpc/api';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { secretFromEnv, type Env } from './env.js';
+import { startHealthServer } from './health-server.js';
 
 export interface RunningWorker {
   models: ModelManager;
@@ -19,13 +20,19 @@ export async function startWorker(env: Env, logger: Logger): Promise<RunningWork
     logger.info({ ...event, pid: process.pid }, `job ${event.event}`),
   );
   if (!worker) throw new Error('REDIS_URL is required');
+  let consuming = false;
+  const health =
+    env.PORT > 0 ? await startHealthServer(env.PORT, env.HOST, () => consuming) : undefined;
   if (env.MODELS_PRELOAD) await models.warmUpDefaults();
   await worker.start();
+  consuming = true;
   return {
     models,
     async close() {
+      consuming = false;
       await worker.close(env.SHUTDOWN_GRACE_MS);
       await models.close();
+      health?.close();
     },
   };
 }
