@@ -12,6 +12,8 @@ export interface IrisTarget {
   name: string;
   url: string;
   body: unknown;
+  /** Extra request headers (an API key). */
+  headers?: Record<string, string>;
 }
 
 /** Requests per second of one small predict, 32 keep-alive connections, like the wrk baseline. */
@@ -20,17 +22,16 @@ export async function irisThroughput(
   runs: number,
   seconds: number,
 ): Promise<HttpLoadResult[]> {
-  await httpLoad({ url: target.url, body: target.body, connections: 32, durationSeconds: 1 });
-  return repeat(runs, () =>
-    httpLoad({ url: target.url, body: target.body, connections: 32, durationSeconds: seconds }),
-  );
+  const load = { url: target.url, body: target.body, headers: target.headers ?? {} };
+  await httpLoad({ ...load, connections: 32, durationSeconds: 1 });
+  return repeat(runs, () => httpLoad({ ...load, connections: 32, durationSeconds: seconds }));
 }
 
 /** The probabilities a server returns for the sample row, to prove every server does the same work. */
 export async function sampleProbabilities(target: IrisTarget): Promise<number[]> {
   const response = await fetch(target.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...target.headers },
     body: JSON.stringify(target.body),
   });
   const json = (await response.json()) as {

@@ -44,6 +44,7 @@ export interface HttpLoadResult {
 export async function httpLoad(options: {
   url: string;
   body: unknown;
+  headers?: Record<string, string>;
   connections: number;
   durationSeconds?: number;
   amount?: number;
@@ -51,7 +52,7 @@ export async function httpLoad(options: {
   const result = await autocannon({
     url: options.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...options.headers },
     body: JSON.stringify(options.body),
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds ?? 5 }),

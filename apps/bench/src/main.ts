@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +35,23 @@ function hasFastApi(): boolean {
   }
 }
 
-async function startMlrpc(): Promise<ServiceProcess> {
+const benchKey = 'bench-key-0123456789abcdef';
+
+/** The server as tests and defaults run it, or with production middleware switched on too. */
+async function startMlrpc(production = false): Promise<ServiceProcess> {
+  const productionEnv: Record<string, string> = production
+    ? {
+        API_KEYS: JSON.stringify([
+          {
+            id: 'bench',
+            sha256: createHash('sha256').update(benchKey).digest('hex'),
+            scopes: ['admin'],
+          },
+        ]),
+        // Counted and checked on every call, never reached.
+        RATE_LIMITS: 'default=1000000000/minute',
+      }
+    : {};
   return startService({
     command: process.execPath,
     args: [path.join(repositoryRoot, 'apps/server/dist/main.js')],
@@ -44,6 +61,7 @@ async function startMlrpc(): Promise<ServiceProcess> {
       MODELS_DIR: modelsDir,
       MODELS_OFFLINE: '1',
       LOG_LEVEL: 'info',
+      ...productionEnv,
     },
     readyUrl: (line) =>
       line.includes('mlrpc server listening')
@@ -122,11 +140,19 @@ const raw = await startService({
   readyUrl: (line) => /^listening (\S+)/.exec(line)?.[1],
 });
 const fastapi = hasFastApi() ? await startFastApi() : undefined;
+const production = await startMlrpc(true);
+await createClient({ url: production.url, apiKey: benchKey }).models.load.mutate({ id: 'iris' });
 const targets: IrisTarget[] = [
   {
-    name: 'mlrpc: tRPC on Express 5, request ids + JSON access logs, model in a worker thread',
+    name: 'mlrpc: tRPC on Express 5, request ids + JSON access logs + metrics, model in a worker thread',
     url: irisUrl,
     body: { json: irisInput },
+  },
+  {
+    name: 'mlrpc in production: the same plus API-key auth and per-key rate limiting',
+    url: `${production.url}/trpc/predict`,
+    body: { json: irisInput },
+    headers: { authorization: `Bearer ${benchKey}` },
   },
   {
     name: 'raw node:http + zod + onnxruntime on the event loop',
@@ -166,7 +192,7 @@ log('a 10,000-sentence embed job in the server (embedded job backend)');
 const embeddedBigJob: number[] = [];
 for (let run = 0; run < runs; run += 1) embeddedBigJob.push(await bigJobSeconds(client, sentences));
 
-await Promise.all([mlrpc.stop(), raw.stop(), fastapi?.stop()]);
+await Promise.all([mlrpc.stop(), production.stop(), raw.stop(), fastapi?.stop()]);
 
 log('jobs on Redis: 1,000 small jobs and a 10,000-sentence job across 2 worker processes');
 const redisJobs = await jobsOnRedis(sentences, runs);

@@ -43,6 +43,11 @@ export function renderReport(results: BenchResults): string {
       ?.results.map((r) => r.requestsPerSecond) ?? [],
   );
   const mlrpcIris = median(results.iris[0]?.results.map((r) => r.requestsPerSecond) ?? []);
+  const productionIris = median(
+    results.iris
+      .find((row) => row.name.startsWith('mlrpc in production'))
+      ?.results.map((r) => r.requestsPerSecond) ?? [],
+  );
   const growth = (results.memory.afterRequestsMiB / results.memory.afterWarmUpMiB - 1) * 100;
   const rawTokens = median(results.rawChat.map((run) => run.tokensPerSecond));
   const serverTokens = median(results.serverChat.map((run) => run.tokensPerSecond));
@@ -64,6 +69,7 @@ export function renderReport(results: BenchResults): string {
     `| embed: batched server at 32 callers >= 0.9x the raw ceiling | ${number(batched32 / ceiling, 2)}x (${number(batched32)} vs ${number(ceiling)} sentences/s) | ${verdict(batched32 >= 0.9 * ceiling)} |`,
     `| embed: gain of batching over no batching at 32 callers | ${number(batched32 / unbatched32, 2)}x | (reported) |`,
     `| iris predict >= 2x FastAPI requests/s, request ids and logging on | ${number(mlrpcIris / fastapi, 2)}x (${number(mlrpcIris)} vs ${number(fastapi)}) | ${verdict(mlrpcIris >= 2 * fastapi)} |`,
+    `| cost of auth + rate limiting on iris predict requests/s | ${number((1 - productionIris / mlrpcIris) * 100, 1)}% (${number(productionIris)} vs ${number(mlrpcIris)}) | (reported) |`,
     `| /health/live p99 <= 20 ms while inference saturates both cores | ${number(results.liveness.p99Ms, 1)} ms | ${verdict(results.liveness.p99Ms <= 20)} |`,
     `| chat tokens/s over SSE >= 0.95x raw in-process generation | ${number(serverTokens / rawTokens, 2)}x (${number(serverTokens)} vs ${number(rawTokens)}) | ${verdict(serverTokens >= 0.95 * rawTokens)} |`,
     `| time to first token overhead <= 10 ms | ${number(serverTtft - rawTtft, 1)} ms (${number(serverTtft, 1)} vs ${number(rawTtft, 1)} ms) | ${verdict(serverTtft - rawTtft <= 10)} |`,
