@@ -65,48 +65,47 @@ const mapEngineErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** With keys configured, every call but health needs a valid one. */
-const authenticate = t.middleware(({ ctx, next }) => {
-  if (ctx.authentication === 'missing') {
-    throw new ApiError(
-      'UNAUTHORIZED',
-      'an API key is required: send it as "Authorization: Bearer <key>"',
-    );
-  }
-  if (ctx.authentication === 'invalid') throw new ApiError('UNAUTHORIZED', 'unknown API key');
-  return next();
-});
-
-/** Only keys with `scope` (or admin) pass; with auth off everyone does. */
-function requireScope(scope: Scope) {
-  return t.middleware(({ ctx, next }) => {
+/**
+ * The gate in front of every procedure but health, as one middleware (each tRPC middleware costs
+ * a hop per call): a valid key when keys are configured, the scope the procedure needs (admin
+ * passes everywhere), then one call off the caller's allowance (per key, or per address with auth
+ * off).
+ */
+function guard(scope: Scope | undefined) {
+  return t.middleware(async ({ ctx, path, next }) => {
     const { authentication } = ctx;
-    if (typeof authentication === 'object' && !allows(authentication, scope)) {
+    if (authentication === 'missing') {
+      throw new ApiError(
+        'UNAUTHORIZED',
+        'an API key is required: send it as "Authorization: Bearer <key>"',
+      );
+    }
+    if (authentication === 'invalid') throw new ApiError('UNAUTHORIZED', 'unknown API key');
+    if (scope && typeof authentication === 'object' && !allows(authentication, scope)) {
       throw new ApiError('FORBIDDEN', `API key "${authentication.id}" lacks the ${scope} scope`);
+    }
+    if (ctx.rateLimiter.enabled) {
+      const subject = authentication === 'off' ? `address:${ctx.clientAddress}` : ctx.owner;
+      const state = await ctx.rateLimiter.consume(path, subject);
+      // The tightest limit among a batch's calls is the one worth reporting.
+      if (
+        state &&
+        (!ctx.response.rateLimit || state.remaining < ctx.response.rateLimit.remaining)
+      ) {
+        ctx.response.rateLimit = state;
+      }
     }
     return next();
   });
 }
 
-/** Counts the call against the caller's allowance (per key, or per address with auth off). */
-const rateLimit = t.middleware(async ({ ctx, path, next }) => {
-  const subject = ctx.authentication === 'off' ? `address:${ctx.clientAddress}` : ctx.owner;
-  const state = await ctx.rateLimiter.consume(path, subject);
-  // The tightest limit among a batch's calls is the one worth reporting.
-  if (state && (!ctx.response.rateLimit || state.remaining < ctx.response.rateLimit.remaining)) {
-    ctx.response.rateLimit = state;
-  }
-  return next();
-});
-
 /** Open to anyone (health). */
 export const publicProcedure = t.procedure.use(observe).use(mapEngineErrors);
-const authenticated = publicProcedure.use(authenticate);
 /** Any valid key: reading the model list. */
-export const callerProcedure = authenticated.use(rateLimit);
+export const callerProcedure = publicProcedure.use(guard(undefined));
 /** Inference: embed, predict, chat. */
-export const inferProcedure = authenticated.use(requireScope('infer')).use(rateLimit);
+export const inferProcedure = publicProcedure.use(guard('infer'));
 /** Background jobs. */
-export const jobsProcedure = authenticated.use(requireScope('jobs')).use(rateLimit);
+export const jobsProcedure = publicProcedure.use(guard('jobs'));
 /** Loading and unloading models. */
-export const adminProcedure = authenticated.use(requireScope('admin')).use(rateLimit);
+export const adminProcedure = publicProcedure.use(guard('admin'));
