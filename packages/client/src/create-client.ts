@@ -4,11 +4,14 @@ import {
   httpBatchLink,
   httpLink,
   httpSubscriptionLink,
+  retryLink,
   splitLink,
   type TRPCClient,
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
+import { mlrpcErrorLink } from './error-link.js';
+import { retryDelayMs, shouldRetry } from './retry-policy.js';
 
 export type HeaderMap = Record<string, string>;
 
@@ -25,6 +28,11 @@ export interface ClientOptions {
   batch?: boolean;
   /** A fetch implementation, for tests or runtimes without a global one. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Retries of a failed query (network failure, 502/503/504, a short 429), with backoff; 2 by
+   * default, 0 turns them off. Mutations are never retried.
+   */
+  retries?: number;
 }
 
 export type MlrpcClient = TRPCClient<AppRouter>;
@@ -52,6 +60,11 @@ export function createClient(options: ClientOptions): MlrpcClient {
   };
   return createTRPCClient<AppRouter>({
     links: [
+      mlrpcErrorLink,
+      retryLink({
+        retry: (attempt) => shouldRetry(attempt, options.retries ?? 2),
+        retryDelayMs,
+      }),
       splitLink({
         condition: (operation) => operation.type === 'subscription',
         true: httpSubscriptionLink({

@@ -7,6 +7,8 @@ export {
   type ErrorData,
 } from '@mlrpc/schema';
 export { chatStream, type ChatStreamOptions } from './chat-stream.js';
+export { MlrpcError } from './mlrpc-error.js';
+export { waitForJob, type Job, type WaitForJobOptions } from './wait-for-job.js';
 export { TRPCClientError } from '@trpc/client';
 export {
   createClient,

@@ -1,0 +1,58 @@
+import type { RouterOutputs } from '@mlrpc/api';
+import type { MlrpcClient } from './create-client.js';
+import { MlrpcError } from './mlrpc-error.js';
+
+export type Job = RouterOutputs['jobs']['get'];
+
+export interface WaitForJobOptions {
+  /** Called with 0..1 as the job advances (per embed batch, per generated token). */
+  onProgress?: (progress: number, job: Job) => void;
+  /** Stops waiting (the job itself goes on; cancel it with jobs.cancel). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Follows a job until it finishes and returns it: `completed` with its `result`, or `failed`
+ * (`error` says why) or `cancelled`. Rides out reconnects (the watch resumes from its last event).
+ */
+export function waitForJob(
+  client: MlrpcClient,
+  jobId: string,
+  options: WaitForJobOptions = {},
+): Promise<Job> {
+  return new Promise<Job>((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(MlrpcError.from(new Error('stopped waiting for the job')));
+      return;
+    }
+    let lastProgress = -1;
+    const subscription = client.jobs.watch.subscribe(
+      { jobId },
+      {
+        onData: ({ data: job }) => {
+          if (job.progress !== lastProgress) {
+            lastProgress = job.progress;
+            options.onProgress?.(job.progress, job);
+          }
+          if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') {
+            finish();
+            resolve(job);
+          }
+        },
+        onError: (error) => {
+          finish();
+          reject(MlrpcError.from(error));
+        },
+      },
+    );
+    const onAbort = () => {
+      finish();
+      reject(MlrpcError.from(new Error('stopped waiting for the job')));
+    };
+    function finish() {
+      options.signal?.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
