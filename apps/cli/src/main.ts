@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { chatCommand } from './commands/chat.js';
+import { classifyCommand } from './commands/classify.js';
+import { embedCommand } from './commands/embed.js';
+import { healthCommand } from './commands/health.js';
+import { jobsCommand } from './commands/jobs.js';
+import { modelsCommand } from './commands/models.js';
+import { exitCodes } from './exit-codes.js';
+import { reportError } from './output.js';
+import { UsageError } from './usage-error.js';
+
+const program = new Command('mlrpc')
+  .description('Call an mlrpc server: models, embeddings, images, chat and jobs')
+  .option('--url <url>', 'server URL (env MLRPC_URL, default http://127.0.0.1:3000)')
+  .option('--api-key <key>', 'API key (env MLRPC_API_KEY)')
+  .option('--json', 'print JSON, for scripts')
+  .exitOverride()
+  .showHelpAfterError();
+for (const register of [
+  healthCommand,
+  modelsCommand,
+  embedCommand,
+  classifyCommand,
+  chatCommand,
+  jobsCommand,
+]) {
+  register(program);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; anything else commander reports is a usage mistake.
+    process.exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`usage: ${error.message}\n`);
+    process.exitCode = exitCodes.usage;
+  } else {
+    process.exitCode = reportError(error, program.opts<{ json?: boolean }>().json ?? false);
+  }
+}
