@@ -1,20 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createClient, MlrpcError, TRPCClientError, waitForJob } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedRoot } from './support/paths.js';
+import { readGlosses } from './support/glosses.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let harness: TestServer;
 let glosses: string[];
 beforeAll(async () => {
   harness = await startTestServer();
-  glosses = (
-    await readFile(path.join(sharedRoot, 'data/wordnet/heldout-lemma-gloss.jsonl'), 'utf8')
-  )
-    .trim()
-    .split('\n')
-    .map((line) => (JSON.parse(line) as { gloss: string }).gloss);
+  glosses = await readGlosses();
 });
 afterAll(() => harness.close());
 

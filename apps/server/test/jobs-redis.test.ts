@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createClient, type MlrpcClient, type RouterOutputs } from '@mlrpc/client';
 import { startTestRedis, type TestRedis } from '@mlrpc/jobs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedRoot } from './support/paths.js';
+import { readGlosses } from './support/glosses.js';
 import {
   startServerProcess,
   startWorkerProcess,
@@ -19,14 +17,7 @@ let redis: TestRedis;
 let glosses: string[];
 beforeAll(async () => {
   redis = await startTestRedis();
-  const text = await readFile(
-    path.join(sharedRoot, 'data/wordnet/heldout-lemma-gloss.jsonl'),
-    'utf8',
-  );
-  glosses = text
-    .trim()
-    .split('\n')
-    .map((line) => (JSON.parse(line) as { gloss: string }).gloss);
+  glosses = await readGlosses();
 });
 afterAll(() => redis.stop());
 

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { RouterOutputs } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError } from './support/expect-api-error.js';
 import { settledValue } from './support/settled-value.js';
-import { sharedRoot } from './support/paths.js';
+import { readGlosses } from './support/glosses.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 type Job = RouterOutputs['jobs']['get'];
@@ -14,14 +12,7 @@ let glosses: string[];
 beforeAll(async () => {
   harness = await startTestServer({ JOBS_CONCURRENCY: '1' });
   await harness.client.models.load.mutate({ id: 'llama-random' });
-  const text = await readFile(
-    path.join(sharedRoot, 'data/wordnet/heldout-lemma-gloss.jsonl'),
-    'utf8',
-  );
-  glosses = text
-    .trim()
-    .split('\n')
-    .map((line) => (JSON.parse(line) as { gloss: string }).gloss);
+  glosses = await readGlosses();
 });
 afterAll(() => harness.close());
 

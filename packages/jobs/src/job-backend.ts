@@ -51,3 +51,20 @@ export const finishedStatuses: ReadonlySet<JobStatus> = new Set([
   'failed',
   'cancelled',
 ]);
+
+/** The record of a job just submitted: queued, nothing run yet. */
+export function newJob(id: string, submission: JobSubmission): Job {
+  return {
+    id,
+    kind: submission.kind,
+    status: 'queued',
+    progress: 0,
+    priority: submission.priority,
+    createdAt: Date.now(),
+    startedAt: null,
+    finishedAt: null,
+    attempts: 0,
+    result: null,
+    error: null,
+  };
+}

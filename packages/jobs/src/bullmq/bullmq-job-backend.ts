@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   finishedStatuses,
+  newJob,
   type JobBackend,
   type JobListQuery,
   type JobSnapshot,
@@ -72,19 +73,7 @@ export class BullmqJobBackend implements JobBackend {
       if (idempotencyKey) await this.store.releaseIdempotencyKey(idempotencyKey);
       throw error;
     }
-    const job: Job = {
-      id: jobId,
-      kind: submission.kind,
-      status: 'queued',
-      progress: 0,
-      priority: submission.priority,
-      createdAt: Date.now(),
-      startedAt: null,
-      finishedAt: null,
-      attempts: 0,
-      result: null,
-      error: null,
-    };
+    const job = newJob(jobId, submission);
     // The record first: a worker that picks the job up always finds it.
     await this.store.create(owner, job, submission, idempotencyKey);
     try {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { Job, JobStatus, JobSubmission } from '@mlrpc/schema';
 import {
   finishedStatuses,
+  newJob,
   type JobBackend,
   type JobListQuery,
   type JobProcessor,
@@ -47,19 +48,7 @@ export class EmbeddedJobBackend implements JobBackend {
         retryAfterSeconds: 5,
       });
     }
-    const job: Job = {
-      id: randomUUID(),
-      kind: submission.kind,
-      status: 'queued',
-      progress: 0,
-      priority: submission.priority,
-      createdAt: Date.now(),
-      startedAt: null,
-      finishedAt: null,
-      attempts: 0,
-      result: null,
-      error: null,
-    };
+    const job = newJob(randomUUID(), submission);
     const stored = new StoredJob(owner, submission, job);
     this.jobs.set(job.id, stored);
     if (key) this.idempotency.set(key, job.id);
