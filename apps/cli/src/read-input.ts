@@ -14,3 +14,12 @@ export async function readTexts(texts: string[], file: string | undefined): Prom
     file === '-' ? (await readStdin()).toString('utf8') : await readFile(file, 'utf8');
   return [...texts, ...content.split('\n').filter((line) => line.trim() !== '')];
 }
+
+/** An image argument as the API takes it: an http(s) URL as is, a path or `-` (stdin) as bytes. */
+export async function readImageSource(
+  image: string,
+): Promise<{ url: string } | { base64: string }> {
+  if (/^https?:\/\//.test(image)) return { url: image };
+  const bytes = image === '-' ? await readStdin() : await readFile(image);
+  return { base64: bytes.toString('base64') };
+}

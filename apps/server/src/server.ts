@@ -52,7 +52,11 @@ export async function startServer(
   await jobWorker?.start();
   const apiKeys = await loadApiKeys({ json: env.API_KEYS, file: env.API_KEYS_FILE });
   if (!apiKeys) logger.warn('no API keys configured: authentication is off (see README, Auth)');
-  const rateLimitRedis = env.REDIS_URL ? connectRedis(env.REDIS_URL) : undefined;
+  // A Redis connection for the counters only when there are limits to count.
+  const rateLimitRedis =
+    env.REDIS_URL && Object.keys(env.RATE_LIMITS).length > 0
+      ? connectRedis(env.REDIS_URL)
+      : undefined;
   const rateLimiter = new ProcedureRateLimiter(
     env.RATE_LIMITS,
     rateLimitRedis && { redis: rateLimitRedis, prefix: env.REDIS_PREFIX },

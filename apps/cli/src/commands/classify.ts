@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { connect } from '../connection.js';
 import { print } from '../output.js';
-import { readStdin } from '../read-input.js';
+import { readImageSource } from '../read-input.js';
 
 /** `mlrpc classify <path|url|->`: top-k labels of an image. */
 export function classifyCommand(program: Command): void {
@@ -12,11 +11,7 @@ export function classifyCommand(program: Command): void {
     .option('-m, --model <id>', 'a model other than the default')
     .option('-k, --top-k <k>', 'how many labels', (value) => Number(value), 5)
     .action(async (image: string, options: { model?: string; topK: number }, command: Command) => {
-      const source = /^https?:\/\//.test(image)
-        ? { url: image }
-        : {
-            base64: (image === '-' ? await readStdin() : await readFile(image)).toString('base64'),
-          };
+      const source = await readImageSource(image);
       const { client, json } = connect(command);
       const result = await client.predict.mutate({
         image: source,

@@ -5,7 +5,7 @@ import { connect } from '../connection.js';
 import { exitCodes } from '../exit-codes.js';
 import { print } from '../output.js';
 import { renderProgress } from '../progress-bar.js';
-import { readStdin, readTexts } from '../read-input.js';
+import { readImageSource, readTexts } from '../read-input.js';
 import { UsageError } from '../usage-error.js';
 
 interface SubmitOptions {
@@ -84,11 +84,7 @@ async function submission(kind: string, args: string[], options: SubmitOptions) 
     case 'classify': {
       const image = args[0];
       if (!image) throw new UsageError('give an image path, URL or -');
-      const source = /^https?:\/\//.test(image)
-        ? { url: image }
-        : {
-            base64: (image === '-' ? await readStdin() : await readFile(image)).toString('base64'),
-          };
+      const source = await readImageSource(image);
       return { kind: 'predict' as const, input: { ...selection, image: source }, ...extra };
     }
     default:

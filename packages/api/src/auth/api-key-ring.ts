@@ -31,10 +31,6 @@ export class ApiKeyRing {
     }
   }
 
-  get size(): number {
-    return this.byDigest.size;
-  }
-
   /** The caller a presented key belongs to. */
   authenticate(key: string | undefined | null): Authentication {
     if (!key) return 'missing';

@@ -82,11 +82,6 @@ export class BullmqJobWorker {
     void this.worker.run();
   }
 
-  /** Jobs running in this process right now. */
-  get activeJobs(): number {
-    return this.running.size;
-  }
-
   /**
    * Stops taking jobs, gives running ones `graceMs` to finish, then hands the rest back to the
    * queue (another worker restarts them), and disconnects.
@@ -171,7 +166,8 @@ export class BullmqJobWorker {
         throw new WaitingError();
       }
       const failure = jobFailureOf(error);
-      const retry = isTransientFailure(failure) && attempt < (bullJob.opts.attempts ?? 1);
+      const transient = isTransientFailure(failure);
+      const retry = transient && attempt < (bullJob.opts.attempts ?? 1);
       const status: JobStatus = retry ? 'queued' : 'failed';
       await this.store.update(jobId, ['running'], {
         status,
@@ -179,7 +175,7 @@ export class BullmqJobWorker {
         ...(retry ? {} : { finishedAt: Date.now() }),
       });
       this.tell({ event: retry ? 'retrying' : 'failed', jobId, attempt, progress, error: failure });
-      if (!isTransientFailure(failure)) throw new UnrecoverableError(failure.message);
+      if (!transient) throw new UnrecoverableError(failure.message);
       throw error;
     }
   }
