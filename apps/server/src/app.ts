@@ -10,6 +10,7 @@ import { assignRequestId } from './request-id.js';
 import { callsOf, contextFor } from './request-context.js';
 import { responseHeaders } from './response-headers.js';
 import { openAIRoutes } from './openai/openai-routes.js';
+import { playgroundRoutes } from './playground-routes.js';
 import { singleCallHandler } from './single-call-handler.js';
 
 export interface AppOptions {
@@ -18,6 +19,8 @@ export interface AppOptions {
   dependencies: ApiDependencies;
   metrics: ApiMetrics;
   isShuttingDown: () => boolean;
+  /** The built web playground to serve at `/`; none when it is off or was not built. */
+  playgroundDirectory?: string | undefined;
 }
 
 /** The Express app: thin middleware around the tRPC router, as tRPC's own adapters are thin. */
@@ -86,6 +89,7 @@ export function createApp(options: AppOptions): Express {
       },
     }),
   );
+  if (options.playgroundDirectory) app.use(playgroundRoutes(options.playgroundDirectory));
   app.use((request, response) => {
     response.status(404).json({
       error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${request.path}` },
@@ -97,7 +101,13 @@ export function createApp(options: AppOptions): Express {
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code =
-        status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : 'INVALID_INPUT';
+        status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status === 401
+            ? 'UNAUTHORIZED'
+            : status === 404
+              ? 'NOT_FOUND'
+              : 'INVALID_INPUT';
       const message =
         (error as { type?: unknown }).type === 'entity.parse.failed'
           ? 'request body is not valid JSON'

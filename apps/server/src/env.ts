@@ -40,6 +40,8 @@ export const envSchema = z.object({
   SHUTDOWN_DRAIN_MS: envMilliseconds.default(1_000),
   /** Longest a client may take to send a whole request (slow senders hold sockets). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Serve the web playground (chat, classification, embeddings, jobs) at `/`. */
+  PLAYGROUND: envFlag.default(true),
   /** Largest request body; base64 images are a third larger than their bytes. */
   BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -13,6 +13,7 @@ import { connectRedis } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { playgroundDirectory } from './playground-routes.js';
 import { processEnv, type Env } from './env.js';
 import { createLogger } from './logger.js';
 import { serverVersion } from './server-version.js';
@@ -62,11 +63,16 @@ export async function startServer(
     rateLimitRedis && { redis: rateLimitRedis, prefix: env.REDIS_PREFIX },
   );
   const metrics = new ApiMetrics(models, jobs);
+  const playground = env.PLAYGROUND ? playgroundDirectory() : undefined;
+  if (env.PLAYGROUND && !playground) {
+    logger.warn('the web playground is not built (pnpm build): nothing is served at /');
+  }
   const app = createApp({
     env,
     logger,
     isShuttingDown: () => shuttingDown,
     metrics,
+    playgroundDirectory: playground,
     dependencies: {
       models,
       jobs,

@@ -51,7 +51,9 @@ function headersFor(options: ClientOptions): HeaderMap {
  */
 export function createClient(options: ClientOptions): MlrpcClient {
   const endpoint = `${options.url.replace(/\/+$/, '')}${options.path ?? '/trpc'}`;
-  const fetchImplementation = options.fetch ?? globalThis.fetch;
+  // Called through a wrapper: browsers refuse `fetch` detached from `window` (Illegal invocation).
+  const fetchImplementation: typeof globalThis.fetch =
+    options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const http = {
     url: endpoint,
     transformer: superjson,
