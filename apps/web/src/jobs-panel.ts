@@ -2,6 +2,7 @@ import { limits, type Job } from '@mlrpc/client';
 import type { Connection } from './connection.js';
 import { element, numberFrom, required } from './dom.js';
 import { errorMessage } from './error-message.js';
+import { isCurrentSnapshot } from './job-snapshot.js';
 
 const listRefreshMs = 5_000;
 const exampleTexts = ['a word and its meaning', 'a sentence to embed', 'one more line of text'];
@@ -43,8 +44,11 @@ export function mountJobsPanel(panel: HTMLElement, connection: Connection): () =
   form.after(notice);
   textarea.value = exampleTexts.join('\n');
 
+  const shown = new Map<string, Job>();
   const render = (job: Job) => {
     const row = rows.get(job.id) ?? element('li', 'job');
+    if (!isCurrentSnapshot(shown.get(job.id), job)) return row;
+    shown.set(job.id, job);
     row.dataset.jobId = job.id;
     row.dataset.status = job.status;
     const progress = element('progress');
@@ -107,6 +111,7 @@ export function mountJobsPanel(panel: HTMLElement, connection: Connection): () =
       for (const jobId of rows.keys()) {
         if (!listed.has(jobId)) {
           rows.delete(jobId);
+          shown.delete(jobId);
           stopWatching(jobId);
         }
       }
