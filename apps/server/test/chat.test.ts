@@ -170,8 +170,8 @@ describe('chatStream (client helper)', () => {
     const before = (await stats('llama-random'))?.generatedTokens ?? 0;
     const controller = new AbortController();
     let deltas = 0;
-    for await (const event of chatStream(
-      harness.client,
+    // The same helper as a method of the client.
+    for await (const event of harness.client.chatStream(
       { model: 'llama-random', messages: ask('Ramble on.'), maxTokens: 4000 },
       { signal: controller.signal },
     )) {

@@ -101,7 +101,8 @@ describe('@mlrpc/client', () => {
       input: { texts: glosses.slice(0, 2_000) },
     });
     const controller = new AbortController();
-    const waiting = waitForJob(harness.client, job.id, { signal: controller.signal });
+    // The same helper as a method of the client.
+    const waiting = harness.client.waitForJob(job.id, { signal: controller.signal });
     controller.abort();
     await expect(waiting).rejects.toBeInstanceOf(MlrpcError);
   });

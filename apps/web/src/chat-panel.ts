@@ -1,4 +1,4 @@
-import { chatStream, type RouterInputs } from '@mlrpc/client';
+import type { RouterInputs } from '@mlrpc/client';
 import type { Connection } from './connection.js';
 import { element, numberFrom, required } from './dom.js';
 import { errorMessage } from './error-message.js';
@@ -56,7 +56,7 @@ export function mountChatPanel(panel: HTMLElement, connection: Connection): void
         temperature: numberFrom(temperature, 0),
         ...(model.value ? { model: model.value } : {}),
       };
-      for await (const event of chatStream(connection.client, input, {
+      for await (const event of connection.client.chatStream(input, {
         signal: controller.signal,
       })) {
         if (event.type === 'start') {

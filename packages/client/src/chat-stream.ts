@@ -1,6 +1,6 @@
-import type { RouterInputs } from '@mlrpc/api';
+import type { AppRouter, RouterInputs } from '@mlrpc/api';
 import type { ChatStreamEvent } from '@mlrpc/schema';
-import type { MlrpcClient } from './create-client.js';
+import type { TRPCClient } from '@trpc/client';
 
 export interface ChatStreamOptions {
   /** Aborting stops the generation on the server (and ends the iteration). */
@@ -12,7 +12,7 @@ export interface ChatStreamOptions {
  * Reconnects resume where they left off (the subscription carries the last event id).
  */
 export async function* chatStream(
-  client: MlrpcClient,
+  client: TRPCClient<AppRouter>,
   input: RouterInputs['chat']['stream'],
   options: ChatStreamOptions = {},
 ): AsyncGenerator<ChatStreamEvent> {

@@ -42,3 +42,14 @@ describe('types flow from @mlrpc/schema to the client', () => {
     >();
   });
 });
+
+describe('the helpers on the client', () => {
+  it('types chatStream and waitForJob from the router', () => {
+    expectTypeOf<MlrpcClient['chatStream']>()
+      .parameter(0)
+      .toEqualTypeOf<RouterInputs['chat']['stream']>();
+    expectTypeOf<ReturnType<MlrpcClient['waitForJob']>>().resolves.toEqualTypeOf<
+      RouterOutputs['jobs']['get']
+    >();
+  });
+});

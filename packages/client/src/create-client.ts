@@ -1,4 +1,5 @@
-import type { AppRouter } from '@mlrpc/api';
+import type { AppRouter, RouterInputs } from '@mlrpc/api';
+import type { ChatStreamEvent } from '@mlrpc/schema';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -10,8 +11,10 @@ import {
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
+import { chatStream, type ChatStreamOptions } from './chat-stream.js';
 import { mlrpcErrorLink } from './error-link.js';
 import { retryDelayMs, shouldRetry } from './retry-policy.js';
+import { waitForJob, type Job, type WaitForJobOptions } from './wait-for-job.js';
 
 export type HeaderMap = Record<string, string>;
 
@@ -35,7 +38,18 @@ export interface ClientOptions {
   retries?: number;
 }
 
-export type MlrpcClient = TRPCClient<AppRouter>;
+/** Helpers on every client, beside the procedures (no procedure has these names). */
+export interface ClientHelpers {
+  /** One chat turn as an async iterable of events; aborting the signal stops the generation. */
+  chatStream: (
+    input: RouterInputs['chat']['stream'],
+    options?: ChatStreamOptions,
+  ) => AsyncGenerator<ChatStreamEvent>;
+  /** Resolves with the job once it has finished, reporting progress on the way. */
+  waitForJob: (jobId: string, options?: WaitForJobOptions) => Promise<Job>;
+}
+
+export type MlrpcClient = TRPCClient<AppRouter> & ClientHelpers;
 
 function headersFor(options: ClientOptions): HeaderMap {
   const extra = typeof options.headers === 'function' ? options.headers() : options.headers;
@@ -60,7 +74,7 @@ export function createClient(options: ClientOptions): MlrpcClient {
     fetch: fetchImplementation,
     headers: () => headersFor(options),
   };
-  return createTRPCClient<AppRouter>({
+  const procedures = createTRPCClient<AppRouter>({
     links: [
       mlrpcErrorLink,
       retryLink({
@@ -90,4 +104,16 @@ export function createClient(options: ClientOptions): MlrpcClient {
       }),
     ],
   });
+  const helpers: ClientHelpers = {
+    chatStream: (input, streamOptions) => chatStream(procedures, input, streamOptions),
+    waitForJob: (jobId, waitOptions) => waitForJob(procedures, jobId, waitOptions),
+  };
+  // tRPC's client is a proxy that turns every property into a procedure path; this one answers
+  // the helpers' names itself and hands everything else on.
+  return new Proxy(procedures, {
+    get: (target, key, receiver) =>
+      typeof key === 'string' && Object.hasOwn(helpers, key)
+        ? helpers[key as keyof ClientHelpers]
+        : (Reflect.get(target, key, receiver) as unknown),
+  }) as MlrpcClient;
 }

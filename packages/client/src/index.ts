@@ -12,6 +12,7 @@ export { waitForJob, type Job, type WaitForJobOptions } from './wait-for-job.js'
 export { TRPCClientError } from '@trpc/client';
 export {
   createClient,
+  type ClientHelpers,
   type ClientOptions,
   type HeaderMap,
   type MlrpcClient,

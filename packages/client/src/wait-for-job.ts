@@ -1,5 +1,5 @@
-import type { RouterOutputs } from '@mlrpc/api';
-import type { MlrpcClient } from './create-client.js';
+import type { AppRouter, RouterOutputs } from '@mlrpc/api';
+import type { TRPCClient } from '@trpc/client';
 import { MlrpcError } from './mlrpc-error.js';
 
 export type Job = RouterOutputs['jobs']['get'];
@@ -16,7 +16,7 @@ export interface WaitForJobOptions {
  * (`error` says why) or `cancelled`. Rides out reconnects (the watch resumes from its last event).
  */
 export function waitForJob(
-  client: MlrpcClient,
+  client: TRPCClient<AppRouter>,
   jobId: string,
   options: WaitForJobOptions = {},
 ): Promise<Job> {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { chatStream, type MlrpcClient } from '@mlrpc/client';
+import type { MlrpcClient } from '@mlrpc/client';
 import type { Command } from 'commander';
 import { connect } from '../connection.js';
 import { exitCodes } from '../exit-codes.js';
@@ -30,8 +30,7 @@ async function streamTurn(
   signal: AbortSignal,
 ): Promise<Turn> {
   const turn: Turn = { text: '', finishReason: 'abort' };
-  for await (const event of chatStream(
-    client,
+  for await (const event of client.chatStream(
     {
       messages,
       ...(options.model ? { model: options.model } : {}),

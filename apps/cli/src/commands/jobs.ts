@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { waitForJob, type Job, type MlrpcClient, type RouterInputs } from '@mlrpc/client';
+import type { Job, MlrpcClient, RouterInputs } from '@mlrpc/client';
 import type { Command } from 'commander';
 import { connect } from '../connection.js';
 import { exitCodes } from '../exit-codes.js';
@@ -39,7 +39,7 @@ async function follow(client: MlrpcClient, jobId: string, json: boolean): Promis
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   try {
-    const job = await waitForJob(client, jobId, {
+    const job = await client.waitForJob(jobId, {
       signal: controller.signal,
       onProgress: (progress) => {
         if (!json) renderProgress(jobId.slice(0, 8), progress);
