@@ -29,3 +29,11 @@ export function numberFrom(input: HTMLInputElement, fallback: number): number {
   const max = input.max === '' ? Infinity : Number(input.max);
   return Math.min(max, Math.max(min, value));
 }
+
+/** The lines a user typed, trimmed, blank ones dropped: one text per line in every text box. */
+export function nonBlankLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}

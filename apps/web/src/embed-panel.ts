@@ -1,6 +1,6 @@
 import { limits } from '@mlrpc/client';
 import type { Connection } from './connection.js';
-import { element, required } from './dom.js';
+import { element, nonBlankLines, required } from './dom.js';
 import { errorMessage } from './error-message.js';
 import { similarityMatrix } from './similarity.js';
 
@@ -60,10 +60,7 @@ export function mountEmbedPanel(panel: HTMLElement, connection: Connection): voi
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const texts = textarea.value
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line.length > 0);
+    const texts = nonBlankLines(textarea.value);
     if (texts.length < 2 || texts.length > maxSentences) {
       stats.textContent = `give between 2 and ${maxSentences} sentences, one per line`;
       return;

@@ -1,6 +1,6 @@
 import { limits, type Job } from '@mlrpc/client';
 import type { Connection } from './connection.js';
-import { element, numberFrom, required } from './dom.js';
+import { element, nonBlankLines, numberFrom, required } from './dom.js';
 import { errorMessage } from './error-message.js';
 import { isCurrentSnapshot } from './job-snapshot.js';
 
@@ -122,10 +122,7 @@ export function mountJobsPanel(panel: HTMLElement, connection: Connection): () =
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const lines = textarea.value
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line.length > 0);
+    const lines = nonBlankLines(textarea.value);
     const texts = Array.from({ length: numberFrom(repeat, 1) }, () => lines).flat();
     if (texts.length === 0 || texts.length > limits.jobEmbedMaxTexts) {
       notice.textContent = `a job embeds 1 to ${limits.jobEmbedMaxTexts} texts; this is ${texts.length}`;
