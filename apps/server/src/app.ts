@@ -1,13 +1,12 @@
 import { appRouter, type ApiDependencies, type ApiMetrics } from '@mlrpc/api';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import { accessLog } from './access-log.js';
 import type { Env } from './env.js';
 import { docsRoutes } from './docs-routes.js';
 import { healthRoutes } from './health-routes.js';
-import { assignRequestId } from './request-id.js';
-import { callsOf, contextFor } from './request-context.js';
+import { contextFor } from './request-context.js';
 import { responseHeaders } from './response-headers.js';
 import { openAIRoutes } from './openai/openai-routes.js';
 import { playgroundRoutes } from './playground-routes.js';
@@ -28,32 +27,8 @@ export function createApp(options: AppOptions): Express {
   const { env, logger, dependencies } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: assignRequestId,
-      customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500
-          ? 'error'
-          : response.statusCode >= 400
-            ? 'warn'
-            : 'info',
-      autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-      // The access line names the procedure(s), our code, and the model and version that served.
-      customProps: (request) => {
-        const calls = callsOf(request as Request);
-        return calls.length === 1 ? { ...calls[0] } : calls.length > 1 ? { calls } : {};
-      },
-      serializers: {
-        req: (request: { id: unknown; method: string; url: string }) => ({
-          id: request.id,
-          method: request.method,
-          url: request.url,
-        }),
-        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      },
-    }),
-  );
+  // Probes and scrapes come every few seconds: they would drown the access log.
+  app.use(accessLog(logger, (path) => /^\/(health|metrics)/.test(path)));
   app.use((_request, response, next) => {
     // Draining: still serving, but no connection is kept for another request.
     if (options.isShuttingDown()) response.setHeader('connection', 'close');

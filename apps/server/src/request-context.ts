@@ -23,8 +23,7 @@ export function contextFor(
   connectionParams?: Record<string, string | undefined> | null,
 ): Context {
   return createContext(dependencies, {
-    // assignRequestId only makes strings.
-    requestId: request.id as string,
+    requestId: request.id,
     apiKey: apiKeyFrom(request, connectionParams),
     clientAddress: request.socket.remoteAddress,
     calls: callsOf(request),
