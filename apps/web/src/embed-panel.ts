@@ -32,6 +32,7 @@ function heatMap(texts: string[], matrix: number[][]): HTMLTableElement {
     const line = element('tr');
     const label = element('th', 'sentence', `${row + 1}. ${text}`);
     label.scope = 'row';
+    label.title = text;
     line.append(label);
     matrix[row]?.forEach((similarity, column) => {
       const cell = element('td', '', similarity.toFixed(2));
