@@ -12,8 +12,15 @@ export interface LogEntry {
   jobId?: string;
   attempt?: number;
   progress?: number;
-  req?: { id?: string };
+  level?: number;
+  req?: { id?: string; method?: string; url?: string };
   res?: { statusCode?: number };
+  responseTime?: number;
+  procedure?: string;
+  code?: string;
+  model?: string;
+  version?: string;
+  calls?: Array<{ procedure: string; code: string }>;
 }
 
 export interface AppProcess {
