@@ -3,6 +3,10 @@ import superjson, { type SuperJSONResult } from 'superjson';
 import { describe, expect, it } from 'vitest';
 import { wireTransformer } from './wire-transformer.js';
 
+/** Object keys; the three superjson refuses are checked on their own below. */
+const reservedKeys = ['__proto__', 'constructor', 'prototype'];
+const key = fc.string().filter((name) => !reservedKeys.includes(name));
+
 /** Values as procedures return them, plus everything superjson has to annotate. */
 const value = fc.letrec((tie) => ({
   leaf: fc.oneof(
@@ -19,7 +23,7 @@ const value = fc.letrec((tie) => ({
     { depthSize: 'small' },
     tie('leaf'),
     fc.array(tie('node'), { maxLength: 5 }),
-    fc.dictionary(fc.string(), tie('node'), { maxKeys: 5 }),
+    fc.dictionary(key, tie('node'), { maxKeys: 5 }),
   ),
 })).node;
 
@@ -45,8 +49,10 @@ describe('wireTransformer', () => {
     expect(wireTransformer.serialize(typed)).toEqual(superjson.serialize(typed));
     const map = new Map([['k', 1]]);
     expect(wireTransformer.serialize({ map })).toEqual(superjson.serialize({ map }));
-    const polluted = JSON.parse('{"__proto__": {"x": 1}}') as unknown;
-    expect(() => wireTransformer.serialize(polluted)).toThrow(/prototype pollution/);
+    for (const reserved of reservedKeys) {
+      const polluted = JSON.parse(`{"${reserved}": {"x": 1}}`) as unknown;
+      expect(() => wireTransformer.serialize(polluted)).toThrow(/prototype pollution/);
+    }
   });
 
   it('reads back what superjson wrote, annotations included', () => {
