@@ -1,3 +1,4 @@
+import { stopOnSignals } from '@mlrpc/api';
 import { pino } from 'pino';
 import { parseEnv } from './env.js';
 import { startWorker } from './worker.js';
@@ -16,21 +17,10 @@ try {
     { redis: new URL(env.REDIS_URL).host, concurrency: env.JOBS_CONCURRENCY },
     'mlrpc worker consuming jobs',
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals(logger, (signal) => {
     logger.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, 'shutting down');
-    worker.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+    return worker.close();
+  });
 } catch (error) {
   logger.fatal({ err: error }, 'worker failed to start');
   process.exit(1);

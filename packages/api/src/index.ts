@@ -43,3 +43,4 @@ export {
   type EngineSettings,
 } from './settings/engine-settings.js';
 export { createOpenApiDocument, restPrefix } from './openapi/openapi-document.js';
+export { stopOnSignals } from './settings/stop-on-signals.js';
