@@ -2,25 +2,56 @@ import path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Imports each layer may not make, so dependencies point one way (see STYLE.md). */
+/**
+ * Imports each layer may not make, so dependencies point one way (see STYLE.md):
+ * schema <- models, jobs <- engine <- api <- apps/server; engine <- apps/worker;
+ * schema <- client <- apps/cli, apps/web.
+ */
 const layers = [
   { files: ['packages/schema/**'], forbidden: ['@mlrpc/*', '@trpc/*', 'express'] },
   {
     files: ['packages/models/**'],
-    forbidden: ['@mlrpc/api', '@mlrpc/client', '@mlrpc/server', '@trpc/*', 'express'],
+    forbidden: [
+      '@mlrpc/jobs',
+      '@mlrpc/engine',
+      '@mlrpc/api',
+      '@mlrpc/client',
+      '@trpc/*',
+      'express',
+    ],
   },
   {
     files: ['packages/jobs/**'],
     forbidden: [
       '@mlrpc/models',
+      '@mlrpc/engine',
       '@mlrpc/api',
       '@mlrpc/client',
-      '@mlrpc/server',
       '@trpc/*',
       'express',
     ],
   },
-  { files: ['packages/api/**'], forbidden: ['@mlrpc/client', '@mlrpc/server', 'express'] },
+  {
+    files: ['packages/engine/**'],
+    forbidden: ['@mlrpc/api', '@mlrpc/client', '@trpc/*', 'express'],
+  },
+  { files: ['packages/api/**'], forbidden: ['@mlrpc/client', 'express'] },
+  { files: ['apps/server/src/**'], forbidden: ['@mlrpc/client', '@mlrpc/cli'] },
+  {
+    files: ['apps/worker/**'],
+    forbidden: ['@mlrpc/api', '@mlrpc/client', '@trpc/*', 'express'],
+  },
+  {
+    files: ['apps/cli/**', 'apps/web/**'],
+    forbidden: [
+      '@mlrpc/models',
+      '@mlrpc/jobs',
+      '@mlrpc/engine',
+      '@mlrpc/api',
+      '@trpc/server',
+      'express',
+    ],
+  },
 ];
 
 export default tseslint.config(
@@ -64,7 +95,8 @@ export default tseslint.config(
           patterns: [
             {
               group: forbidden,
-              message: 'Dependencies point one way: schema <- models <- api <- apps.',
+              message:
+                'Dependencies point one way: schema <- models, jobs <- engine <- api <- apps.',
             },
           ],
         },

@@ -1,11 +1,6 @@
 import { existsSync } from 'node:fs';
-import {
-  engineSettingsShape,
-  envFlag,
-  envMilliseconds,
-  parseRateLimitRules,
-  parseSettings,
-} from '@mlrpc/api';
+import { parseRateLimitRules } from '@mlrpc/api';
+import { engineSettingsShape, envFlag, envMilliseconds, parseSettings } from '@mlrpc/engine';
 import { z } from 'zod';
 
 /** Every setting the server reads, with its default: the one place `process.env` is parsed. */

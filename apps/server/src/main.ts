@@ -1,4 +1,4 @@
-import { stopOnSignals } from '@mlrpc/api';
+import { stopOnSignals } from '@mlrpc/engine';
 import { parseEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';

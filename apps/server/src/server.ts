@@ -1,14 +1,7 @@
 import { once } from 'node:events';
 import { Server as NetServer, type AddressInfo } from 'node:net';
-import {
-  ApiMetrics,
-  createEngine,
-  createJobBackend,
-  createJobWorker,
-  GenerationStore,
-  loadApiKeys,
-  ProcedureRateLimiter,
-} from '@mlrpc/api';
+import { ApiMetrics, GenerationStore, loadApiKeys, ProcedureRateLimiter } from '@mlrpc/api';
+import { createEngine, createJobBackend, createJobWorker } from '@mlrpc/engine';
 import { connectRedis } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { engineSettingsShape, parseSettings } from '@mlrpc/api';
+import { engineSettingsShape, parseSettings } from '@mlrpc/engine';
 import { z } from 'zod';
 
 /** The worker reads the server's settings (one `.env` serves both); Redis is required here. */

@@ -1,4 +1,4 @@
-import { stopOnSignals } from '@mlrpc/api';
+import { stopOnSignals } from '@mlrpc/engine';
 import { pino } from 'pino';
 import { parseEnv } from './env.js';
 import { startWorker } from './worker.js';

@@ -1,4 +1,4 @@
-import { createEngine, createJobWorker } from '@mlrpc/api';
+import { createEngine, createJobWorker } from '@mlrpc/engine';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { secretFromEnv, type Env } from './env.js';

@@ -1,8 +1,8 @@
 import type { JobBackend } from '@mlrpc/jobs';
+import type { ImageFetchOptions } from '@mlrpc/engine';
 import type { ModelManager } from '@mlrpc/models';
 import type { ApiKeyRing, Authentication, Caller } from './auth/api-key-ring.js';
 import type { GenerationStore } from './chat/generation-store.js';
-import type { ImageFetchOptions } from './image/fetch-image.js';
 import type { ApiMetrics } from './metrics/api-metrics.js';
 import type { ProcedureRateLimiter, RateLimitState } from './rate-limit/procedure-rate-limiter.js';
 
@@ -36,7 +36,7 @@ export interface ApiDependencies {
 }
 
 /** What an adapter knows about the HTTP request behind a call. */
-export interface RequestInfo {
+export interface IncomingCall {
   requestId: string;
   /** The key the caller presented (Authorization: Bearer, X-API-Key, or SSE connection params). */
   apiKey?: string | null | undefined;
@@ -59,7 +59,7 @@ export interface Context extends ApiDependencies {
 }
 
 /** Builds one request's context from what the adapter saw. */
-export function createContext(dependencies: ApiDependencies, request: RequestInfo): Context {
+export function createContext(dependencies: ApiDependencies, request: IncomingCall): Context {
   const authentication = dependencies.apiKeys?.authenticate(request.apiKey) ?? 'off';
   const caller: Caller | undefined =
     typeof authentication === 'object' ? authentication : undefined;

@@ -16,31 +16,14 @@ export {
   type ApiDependencies,
   type CallRecord,
   type Context,
-  type RequestInfo,
+  type IncomingCall,
 } from './context.js';
 export { ApiMetrics } from './metrics/api-metrics.js';
 export { ProcedureRateLimiter, type RateLimitState } from './rate-limit/procedure-rate-limiter.js';
 export { parseRateLimitRules, type RateLimitRules } from './rate-limit/rate-limit-rules.js';
 export type { ErrorShape } from './error-formatter.js';
-export type { ImageFetchOptions } from './image/fetch-image.js';
-export { createJobProcessor } from './jobs/process-job.js';
 export { appRouter, createCaller, type AppRouter } from './root.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export {
-  createEngine,
-  createJobBackend,
-  createJobWorker,
-  type Engine,
-  type EngineHooks,
-} from './settings/create-engine.js';
-export {
-  engineSettingsShape,
-  envFlag,
-  envMilliseconds,
-  parseSettings,
-  type EngineSettings,
-} from './settings/engine-settings.js';
 export { createOpenApiDocument, restPrefix } from './openapi/openapi-document.js';
-export { stopOnSignals } from './settings/stop-on-signals.js';

@@ -94,7 +94,7 @@ type Access = 'public' | 'caller' | Scope;
  * engine errors given their proper tRPC code (a missing model is 404, not 500), and the call
  * observed for metrics and the access log whatever its outcome.
  */
-function around(access: Access) {
+function guardedCall(access: Access) {
   return t.middleware(async ({ ctx, path, next }) => {
     const started = performance.now();
     try {
@@ -112,12 +112,12 @@ function around(access: Access) {
 }
 
 /** Open to anyone (health). */
-export const publicProcedure = t.procedure.use(around('public'));
+export const publicProcedure = t.procedure.use(guardedCall('public'));
 /** Any valid key: reading the model list. */
-export const callerProcedure = t.procedure.use(around('caller'));
+export const callerProcedure = t.procedure.use(guardedCall('caller'));
 /** Inference: embed, predict, chat. */
-export const inferProcedure = t.procedure.use(around('infer'));
+export const inferProcedure = t.procedure.use(guardedCall('infer'));
 /** Background jobs. */
-export const jobsProcedure = t.procedure.use(around('jobs'));
+export const jobsProcedure = t.procedure.use(guardedCall('jobs'));
 /** Loading and unloading models. */
-export const adminProcedure = t.procedure.use(around('admin'));
+export const adminProcedure = t.procedure.use(guardedCall('admin'));

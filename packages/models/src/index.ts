@@ -1,28 +1,5 @@
-export type {
-  CallOptions,
-  EmbeddingBatch,
-  EmbeddingModel,
-  ExecutionDevice,
-  ExecutionStats,
-  ImageClassificationModel,
-  LoadContext,
-  LoadedModel,
-  ModelLoader,
-  TensorModel,
-  TensorModelMetadata,
-  TensorValue,
-  TensorValues,
-  TextGenerationModel,
-} from './backend/model-backend.js';
-export { modelLoaders } from './backend/model-loaders.js';
-export {
-  configureTransformersRuntime,
-  type TransformersRuntimeOptions,
-} from './backend/transformers-runtime.js';
-export { planDevices, type DevicePlan } from './device.js';
+export { planDevices, type DevicePlan } from './device/plan-devices.js';
 export { probeDevices, type DeviceProbe } from './device/probe-devices.js';
-export type { DecodedImage } from './image/decoded-image.js';
-export { decodeImage } from './image/decode-image.js';
 export {
   loadModelConfig,
   modelConfigSchema,
@@ -30,13 +7,16 @@ export {
   type ModelEntry,
 } from './model-config.js';
 export { ModelError } from './model-error.js';
-export { ModelManager, type ModelManagerOptions } from './model-manager.js';
-export type { ModelsHealth } from './model-registry.js';
-export type {
-  ChatHandlers,
-  ChatRequest,
-  ClassifyImageRequest,
-  EmbedRequest,
-  ModelSelection,
-  PredictTensorsRequest,
-} from './model-requests.js';
+export { ModelManager, type ModelManagerOptions, type RunOptions } from './model-manager.js';
+export type { ModelSelection, ModelsHealth } from './model-registry.js';
+export type { ExecutionDevice, RuntimeSettings } from './runtime/load-context.js';
+export type { ModelHost, HostedModel } from './serving/model-host.js';
+export type { TaskParts } from './tasks/task-definition.js';
+export {
+  predictRoute,
+  predictTasks,
+  taskTable,
+  type TaskInput,
+  type TaskOutput,
+} from './tasks/task-table.js';
+export type { ChatRequest } from './tasks/text-generation/text-generation-task.js';

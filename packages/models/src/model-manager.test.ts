@@ -21,10 +21,11 @@ describe('ModelManager with real models', () => {
 
   beforeAll(() => {
     manager = new ModelManager({
-      runtime: {
+      settings: {
         modelsDir: path.join(shared, 'models'),
         cacheDir: path.join(tmpdir(), 'mlrpc-test-cache'),
         offline: true,
+        maxImagePixels: 40_000_000,
       },
       loadRetryDelayMs: 0,
       config: modelConfigSchema.parse({
@@ -52,7 +53,7 @@ describe('ModelManager with real models', () => {
       await readFile(path.join(shared, 'data/wordnet/sanity-triples.json'), 'utf8'),
     ) as Triple[];
     const texts = triples.flatMap((triple) => [triple.anchor, triple.positive, triple.negative]);
-    const result = await manager.embed({ texts });
+    const result = await manager.run('feature-extraction', { texts });
     expect(result).toMatchObject({ model: 'wordnet', version: '1', dimension: 96 });
     let correct = 0;
     for (let index = 0; index < triples.length; index += 1) {
@@ -68,7 +69,11 @@ describe('ModelManager with real models', () => {
   });
 
   it('serves the pinned version and reports it', async () => {
-    const pinned = await manager.embed({ model: 'wordnet', version: '2', texts: ['tree'] });
+    const pinned = await manager.run('feature-extraction', {
+      model: 'wordnet',
+      version: '2',
+      texts: ['tree'],
+    });
     expect(pinned.version).toBe('2');
     const list = manager.list().filter((info) => info.id === 'wordnet');
     expect(list.map((info) => [info.version, info.isDefaultVersion])).toEqual([
@@ -78,18 +83,24 @@ describe('ModelManager with real models', () => {
   });
 
   it('names what is wrong with a selection', async () => {
-    await expect(manager.embed({ model: 'nope', texts: ['x'] })).rejects.toMatchObject({
+    await expect(
+      manager.run('feature-extraction', { model: 'nope', texts: ['x'] }),
+    ).rejects.toMatchObject({
       code: 'MODEL_NOT_FOUND',
     });
     await expect(
-      manager.embed({ model: 'wordnet', version: '9', texts: ['x'] }),
+      manager.run('feature-extraction', { model: 'wordnet', version: '9', texts: ['x'] }),
     ).rejects.toMatchObject({
       code: 'VERSION_NOT_FOUND',
     });
-    await expect(manager.embed({ model: 'digits', texts: ['x'] })).rejects.toMatchObject({
+    await expect(
+      manager.run('feature-extraction', { model: 'digits', texts: ['x'] }),
+    ).rejects.toMatchObject({
       code: 'TASK_MISMATCH',
     });
-    await expect(manager.embed({ model: 'broken', texts: ['x'] })).rejects.toMatchObject({
+    await expect(
+      manager.run('feature-extraction', { model: 'broken', texts: ['x'] }),
+    ).rejects.toMatchObject({
       code: 'MODEL_LOAD_FAILED',
     });
   });
@@ -97,7 +108,9 @@ describe('ModelManager with real models', () => {
   it('does no inference for a caller that already went away', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(manager.embed({ texts: ['x'], signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      manager.run('feature-extraction', { texts: ['x'], signal: controller.signal }),
+    ).rejects.toMatchObject({
       code: 'CANCELLED',
     });
   });

@@ -2,9 +2,15 @@ import type { HealthOutput, ModelInfo, ModelTask } from '@mlrpc/schema';
 import type { DeviceProbe } from './device/probe-devices.js';
 import type { ModelConfig } from './model-config.js';
 import { ModelError } from './model-error.js';
-import type { ModelSelection } from './model-requests.js';
-import type { ModelSlot } from './model-slot.js';
+import type { ModelVersion } from './model-version.js';
 import { defaultVersion, routeVersion, trafficShare } from './version-router.js';
+
+/** Which model version a call wants; unset fields fall back to defaults and A/B routing. */
+export interface ModelSelection {
+  model?: string | undefined;
+  version?: string | undefined;
+  routingKey?: string | undefined;
+}
 
 export type ModelsHealth = Omit<HealthOutput, 'version' | 'uptimeSeconds'>;
 
@@ -15,87 +21,111 @@ export type ModelsHealth = Omit<HealthOutput, 'version' | 'uptimeSeconds'>;
 export class ModelRegistry {
   constructor(
     private readonly config: ModelConfig,
-    readonly slots: readonly ModelSlot[],
+    readonly all: readonly ModelVersion[],
   ) {}
 
-  /** The version that serves a call for `task`, or the error that says why none can. */
-  route(task: ModelTask, selection: ModelSelection): ModelSlot {
+  /**
+   * The version that serves a call for `task` (or for a task whose models can stand in for it),
+   * or the error that says why none can. This is the one place a call's task is checked.
+   */
+  route(task: ModelTask, selection: ModelSelection, standIns: ModelTask[] = []): ModelVersion {
     const id = selection.model ?? this.config.defaults[task];
     if (id === undefined) {
       throw new ModelError('MODEL_NOT_FOUND', `no model given and no default model for ${task}`);
     }
-    const slot =
+    const version =
       selection.version === undefined
         ? routeVersion(this.versionsOf(id), selection.routingKey)
         : this.find(id, selection.version);
-    if (slot.entry.task !== task) {
-      throw new ModelError('TASK_MISMATCH', `model "${id}" serves ${slot.entry.task}, not ${task}`);
+    if (version.entry.task !== task && !standIns.includes(version.entry.task)) {
+      throw new ModelError(
+        'TASK_MISMATCH',
+        `model "${id}" serves ${version.entry.task}, not ${task}`,
+      );
     }
-    return slot;
+    return version;
   }
 
-  versionsOf(id: string): ModelSlot[] {
-    const versions = this.slots.filter((slot) => slot.entry.id === id);
+  /** The task a model id serves, or the task's default model when no id is given. */
+  taskOf(id: string): ModelTask {
+    const [first] = this.versionsOf(id) as [ModelVersion];
+    return first.entry.task;
+  }
+
+  /** Whether a call for `task` without a model name has a default to go to. */
+  hasDefault(task: ModelTask): boolean {
+    return this.config.defaults[task] !== undefined;
+  }
+
+  versionsOf(id: string): ModelVersion[] {
+    const versions = this.all.filter((configured) => configured.entry.id === id);
     if (versions.length === 0) {
-      const known = [...new Set(this.slots.map((slot) => slot.entry.id))].join(', ');
+      const known = [...new Set(this.all.map((configured) => configured.entry.id))].join(', ');
       throw new ModelError('MODEL_NOT_FOUND', `unknown model "${id}"; known: ${known || 'none'}`);
     }
     return versions;
   }
 
   /** One version by id, the default version when none is named. */
-  find(id: string, version: string | undefined): ModelSlot {
+  find(id: string, version: string | undefined): ModelVersion {
     const versions = this.versionsOf(id);
     if (version === undefined) return defaultVersion(versions);
-    const slot = versions.find((candidate) => candidate.entry.version === version);
-    if (!slot) {
+    const configured = versions.find((candidate) => candidate.entry.version === version);
+    if (!configured) {
       const known = versions.map((candidate) => candidate.entry.version).join(', ');
       throw new ModelError(
         'VERSION_NOT_FOUND',
         `model "${id}" has no version "${version}"; known: ${known}`,
       );
     }
-    return slot;
+    return configured;
   }
 
   /** The version each task uses when a call names no model. */
-  defaultSlots(): ModelSlot[] {
+  defaultVersions(): ModelVersion[] {
     return Object.values(this.config.defaults).map((id) => defaultVersion(this.versionsOf(id)));
   }
 
-  infoOf(slot: ModelSlot): ModelInfo {
-    const versions = this.versionsOf(slot.entry.id);
-    const isDefaultVersion = defaultVersion(versions) === slot;
-    return slot.info({
+  infoOf(configured: ModelVersion): ModelInfo {
+    const versions = this.versionsOf(configured.entry.id);
+    const isDefaultVersion = defaultVersion(versions) === configured;
+    return configured.info({
       isDefaultVersion,
-      isTaskDefault: isDefaultVersion && this.config.defaults[slot.entry.task] === slot.entry.id,
-      trafficShare: trafficShare(versions, slot),
+      isTaskDefault:
+        isDefaultVersion && this.config.defaults[configured.entry.task] === configured.entry.id,
+      trafficShare: trafficShare(versions, configured),
     });
   }
 
   /** Ready when every task default is loaded: what an orchestrator's readiness probe asks. */
   isReady(): boolean {
-    const defaults = this.defaultSlots();
-    return defaults.length > 0 && defaults.every((slot) => slot.currentState === 'ready');
+    const defaults = this.defaultVersions();
+    return (
+      defaults.length > 0 && defaults.every((configured) => configured.currentState === 'ready')
+    );
   }
 
   /** Unhealthy when no task default can serve; degraded on failed loads or GPU fallbacks. */
   health(probe: DeviceProbe | undefined): ModelsHealth {
-    const failed = this.slots.some((slot) => slot.currentState === 'failed');
-    const usableDefaults = this.defaultSlots().filter((slot) => slot.currentState !== 'failed');
+    const failed = this.all.some((configured) => configured.currentState === 'failed');
+    const usableDefaults = this.defaultVersions().filter(
+      (configured) => configured.currentState !== 'failed',
+    );
     const status =
       usableDefaults.length === 0
         ? 'unhealthy'
-        : failed || this.slots.some((slot) => slot.fellBack)
+        : failed || this.all.some((configured) => configured.fellBack)
           ? 'degraded'
           : 'healthy';
     return {
       status,
       gpuAvailable:
         (probe?.gpus.length ?? 0) > 0 ||
-        this.slots.some((slot) => slot.device === 'cuda' || slot.device === 'webgpu'),
-      models: this.slots.map((slot) => {
-        const info = this.infoOf(slot);
+        this.all.some(
+          (configured) => configured.device === 'cuda' || configured.device === 'webgpu',
+        ),
+      models: this.all.map((configured) => {
+        const info = this.infoOf(configured);
         return {
           id: info.id,
           version: info.version,
@@ -112,15 +142,15 @@ export class ModelRegistry {
 
   /** Keeps at most `limit` versions loaded by unloading the least recently used idle ones. */
   async enforceLoadedLimit(justLoaded: string, limit: number): Promise<void> {
-    const loaded = this.slots.filter(
-      (slot) => slot.currentState === 'ready' || slot.key === justLoaded,
+    const loaded = this.all.filter(
+      (configured) => configured.currentState === 'ready' || configured.key === justLoaded,
     );
     const excess = loaded.length - limit;
     if (excess <= 0) return;
     const evictable = loaded
-      .filter((slot) => slot.key !== justLoaded && !slot.isBusy)
+      .filter((configured) => configured.key !== justLoaded && !configured.isBusy)
       .sort((a, b) => a.lastUsedAt - b.lastUsedAt)
       .slice(0, excess);
-    await Promise.all(evictable.map((slot) => slot.unload()));
+    await Promise.all(evictable.map((configured) => configured.unload()));
   }
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { modelEntrySchema } from './model-config.js';
-import { ModelSlot } from './model-slot.js';
+import { ModelVersion } from './model-version.js';
 import { routeVersion, trafficShare } from './version-router.js';
 
-const slot = (version: string, weight?: number) =>
-  new ModelSlot(
+const configured = (version: string, weight?: number) =>
+  new ModelVersion(
     modelEntrySchema.parse({
       id: 'm',
       version,
@@ -21,13 +21,13 @@ const slot = (version: string, weight?: number) =>
 
 describe('routeVersion', () => {
   it('serves the default version when no version has a weight', () => {
-    const versions = [slot('1'), slot('2')];
+    const versions = [configured('1'), configured('2')];
     expect(routeVersion(versions, undefined)).toBe(versions[0]);
-    expect(trafficShare(versions, versions[1] as ModelSlot)).toBeNull();
+    expect(trafficShare(versions, versions[1] as ModelVersion)).toBeNull();
   });
 
   it('splits by weight and keeps each routing key on one version', () => {
-    const versions = [slot('a', 3), slot('b', 1), slot('c', 0)];
+    const versions = [configured('a', 3), configured('b', 1), configured('c', 0)];
     const counts = new Map<string, number>();
     for (let key = 0; key < 4000; key += 1) {
       const chosen = routeVersion(versions, `user-${key}`);

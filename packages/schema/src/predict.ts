@@ -62,6 +62,8 @@ export const predictInputSchema = z
     }
   });
 export type PredictInput = ImagePredictInput | TensorPredictInput;
+/** A predict input as the server sees it after validation (defaults applied). */
+export type PredictRequest = z.output<typeof predictInputSchema>;
 
 /** Narrow on `kind` to get the image or the tensor shape. */
 export const predictOutputSchema = z.discriminatedUnion('kind', [

@@ -19,30 +19,26 @@ export async function runGeneration(
   try {
     const result =
       remaining > 0
-        ? await models.chat(
-            {
-              ...settings,
-              ...(generation.servedBy ?? {}),
-              maxTokens: remaining,
-              generationId: generation.id,
-              continueFrom: generation.text,
-              signal,
+        ? await models.run('text-generation', {
+            ...settings,
+            ...(generation.servedBy ?? {}),
+            maxTokens: remaining,
+            generationId: generation.id,
+            continueFrom: generation.text,
+            signal,
+            onServedBy: (servedBy) => {
+              if (generation.servedBy) return;
+              generation.servedBy = servedBy;
+              generation.push({ type: 'start', generationId: generation.id, ...servedBy });
             },
-            {
-              onStart: (servedBy) => {
-                if (generation.servedBy) return;
-                generation.servedBy = servedBy;
-                generation.push({ type: 'start', generationId: generation.id, ...servedBy });
-              },
-              onDelta: (text) => {
-                generation.text += text;
-                generation.push({ type: 'delta', text });
-              },
-              onTokens: (tokens) => {
-                generation.completionTokens += tokens;
-              },
+            onText: (text) => {
+              generation.text += text;
+              generation.push({ type: 'delta', text });
             },
-          )
+            onTokens: (tokens) => {
+              generation.completionTokens += tokens;
+            },
+          })
         : undefined;
     if (result) {
       generation.promptTokens ||= result.usage.promptTokens;

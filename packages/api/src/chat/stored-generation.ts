@@ -1,10 +1,14 @@
 import { EventEmitter, once } from 'node:events';
 import type { ChatStreamEvent } from '@mlrpc/schema';
-import type { ChatRequest } from '@mlrpc/models';
+import type { ChatRequest, RunOptions } from '@mlrpc/models';
 
 export type GenerationState = 'running' | 'interrupted' | 'finished' | 'failed';
 
-export type GenerationSettings = Omit<ChatRequest, 'signal' | 'generationId' | 'continueFrom'>;
+export type GenerationSettings = Omit<
+  ChatRequest,
+  'generationId' | 'continueFrom' | 'onText' | 'onTokens'
+> &
+  Omit<RunOptions, 'signal' | 'onServedBy'>;
 
 /**
  * One chat generation's events, kept for a while after its stream ends so that a client that

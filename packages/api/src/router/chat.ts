@@ -33,7 +33,7 @@ export const chatRouter = {
     .input(chatInputSchema)
     .output(chatCompleteOutputSchema)
     .mutation(({ ctx, input, signal }) =>
-      ctx.models.chat({ ...input, generationId: randomUUID(), signal }),
+      ctx.models.run('text-generation', { ...input, generationId: randomUUID(), signal }),
     ),
 
   /**

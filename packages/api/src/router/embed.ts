@@ -14,4 +14,4 @@ export const embedProcedure = inferProcedure
   })
   .input(embedInputSchema)
   .output(embedOutputSchema)
-  .mutation(({ ctx, input, signal }) => ctx.models.embed({ ...input, signal }));
+  .mutation(({ ctx, input, signal }) => ctx.models.run('feature-extraction', { ...input, signal }));

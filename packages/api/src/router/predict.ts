@@ -1,5 +1,5 @@
 import { predictInputSchema, predictOutputSchema } from '@mlrpc/schema';
-import { runPredict } from '../predict/run-predict.js';
+import { runPredict } from '@mlrpc/engine';
 import { inferProcedure } from '../trpc.js';
 
 /** Image classification (an image sent inline or by URL) or a generic ONNX model (named tensors). */

@@ -106,6 +106,8 @@ export class EmbeddedJobBackend implements JobBackend {
       if (stored.version > seen) {
         seen = stored.version;
         yield { version: stored.version, job: stored.job };
+        // The job may have changed (even finished) while the caller held that snapshot.
+        continue;
       }
       if (finishedStatuses.has(stored.job.status)) return;
       await once(stored.changes, 'change', { signal });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ExecutionDevice } from '../backend/model-backend.js';
+import type { ExecutionDevice } from '../runtime/load-context.js';
 import { workerScript } from '../worker/worker-script.js';
 
 export interface DeviceProbe {

@@ -1,48 +1,31 @@
 import { Worker } from 'node:worker_threads';
-import type { TensorModelMetadata } from '../backend/model-backend.js';
 import { ModelError } from '../model-error.js';
-import type {
-  WorkerCall,
-  WorkerCallEvent,
-  WorkerCallResult,
-  WorkerMessage,
-  WorkerRequest,
-  WorkerSetup,
-} from './worker-protocol.js';
+import type { BatchWorker, CallResult, WorkerCallOptions } from '../serving/batch-worker.js';
+import type { WorkerMessage, WorkerRequest, WorkerSetup } from './worker-protocol.js';
 import { workerScript } from './worker-script.js';
 
-export interface CallResult {
-  result: WorkerCallResult;
-  inferenceTimeMs: number;
-}
-
 interface PendingCall {
-  resolve: (value: CallResult) => void;
+  resolve: (value: CallResult<unknown>) => void;
   reject: (error: Error) => void;
-  onEvent: ((event: WorkerCallEvent) => void) | undefined;
-}
-
-export interface CallOptions {
-  /** Buffers handed to the worker instead of copied. */
-  transfer?: ArrayBuffer[];
-  /** Told what the call reports while it runs (generated text, tokens). */
-  onEvent?: (event: WorkerCallEvent) => void;
-  /** Aborting asks the worker to stop the call early. */
-  signal?: AbortSignal;
+  onEvent: ((event: unknown) => void) | undefined;
 }
 
 /** One worker thread holding one copy of a model; the main thread's handle to it. */
-export class WorkerInstance {
-  readonly metadata: TensorModelMetadata | undefined;
+export class WorkerInstance implements BatchWorker {
+  readonly metadata: unknown;
+  running = 0;
   private readonly worker: Worker;
   private readonly pending = new Map<number, PendingCall>();
   private nextId = 0;
   private alive = true;
-  busy = false;
   /** Called once if the thread dies on its own (a crash), not after terminate(). */
   onCrash: ((error: Error) => void) | undefined;
 
-  private constructor(worker: Worker, metadata: TensorModelMetadata | undefined) {
+  private constructor(
+    worker: Worker,
+    metadata: unknown,
+    readonly capacity: number,
+  ) {
     this.worker = worker;
     this.metadata = metadata;
     worker.on('message', (message: WorkerMessage) => this.settle(message));
@@ -51,7 +34,7 @@ export class WorkerInstance {
   }
 
   /** Starts a worker and resolves once its model has loaded (and warmed up). */
-  static start(setup: WorkerSetup): Promise<WorkerInstance> {
+  static start(setup: WorkerSetup, capacity: number): Promise<WorkerInstance> {
     const worker = new Worker(workerScript('worker/model-worker'), {
       workerData: setup,
       name: `mlrpc ${setup.entry.id}@${setup.entry.version}`,
@@ -74,7 +57,7 @@ export class WorkerInstance {
       const first = (message: WorkerMessage) => {
         if (message.type === 'loaded') {
           cleanUp();
-          resolve(new WorkerInstance(worker, message.metadata));
+          resolve(new WorkerInstance(worker, message.metadata, capacity));
         } else if (message.type === 'load-failed') {
           fail(new ModelError(message.code, message.message));
         } else {
@@ -92,11 +75,11 @@ export class WorkerInstance {
   }
 
   /** Sends one merged call; its buffers move to the worker instead of being copied. */
-  call(call: WorkerCall, options: CallOptions = {}): Promise<CallResult> {
+  call(payload: unknown, options: WorkerCallOptions = {}): Promise<CallResult<unknown>> {
     if (!this.alive)
       return Promise.reject(new ModelError('INFERENCE_FAILED', 'model worker is gone'));
     const id = this.nextId++;
-    return new Promise<CallResult>((resolve, reject) => {
+    return new Promise<CallResult<unknown>>((resolve, reject) => {
       const onAbort = (): void => {
         if (!this.pending.has(id)) return;
         const cancel: WorkerRequest = { type: 'cancel', id };
@@ -115,7 +98,7 @@ export class WorkerInstance {
         },
         onEvent: options.onEvent,
       });
-      const request: WorkerRequest = { type: 'run', id, call };
+      const request: WorkerRequest = { type: 'run', id, payload };
       this.worker.postMessage(request, options.transfer ?? []);
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
