@@ -20,6 +20,11 @@ export const modelEntrySchema = z
     instances: z.number().int().min(1).max(64).default(1),
     /** Most items (texts, images, tensor rows) in one model call; 1 turns batching off. */
     maxBatchSize: z.number().int().min(1).max(4096).default(32),
+    /**
+     * Text models: most padded tokens (rows x longest row) in one model execution. A batch is
+     * sorted by length and run as groups under this budget, so long texts do not pad short ones.
+     */
+    maxBatchTokens: z.number().int().min(1).max(1_048_576).default(16_384),
     /** How long a partly filled batch may wait for more requests while an instance is idle. */
     maxQueueDelayMs: z.number().min(0).max(10_000).default(0),
     /** Requests waiting beyond this are refused with QUEUE_FULL and a Retry-After hint. */
