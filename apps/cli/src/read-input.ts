@@ -16,7 +16,7 @@ export async function readTexts(texts: string[], file: string | undefined): Prom
 }
 
 /** An image argument as the API takes it: an http(s) URL as is, a path or `-` (stdin) as bytes. */
-export async function readImageSource(
+export async function imageFromArgument(
   image: string,
 ): Promise<{ url: string } | { base64: string }> {
   if (/^https?:\/\//.test(image)) return { url: image };

@@ -1,6 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { deviceSchema, dtypeSchema, modelIdSchema, modelTaskSchema } from '@mlrpc/schema';
+import {
+  deviceSchema,
+  dtypeSchema,
+  modelIdSchema,
+  modelTaskSchema,
+  type ModelTask,
+} from '@mlrpc/schema';
 import { z } from 'zod';
+import type { AnyTaskDefinition } from './tasks/task-definition.js';
+import { taskTable } from './tasks/task-table.js';
+
+/** Whether a model of `served` may be `task`'s default (reranking by an embedding model). */
+function canServe(task: ModelTask, served: ModelTask): boolean {
+  return task === served || (taskTable[task] as AnyTaskDefinition).bridge?.task === served;
+}
 
 export const modelEntrySchema = z
   .object({
@@ -33,6 +46,11 @@ export const modelEntrySchema = z
     timeoutMs: z.number().int().min(1).max(3_600_000).default(30_000),
     /** Share of unpinned traffic under A/B routing, relative to the other versions' weights. */
     weight: z.number().min(0).optional(),
+    /**
+     * A task default is loaded at start-up (MODELS_PRELOAD) and readiness waits for it; false
+     * leaves it to load on its first call (a big hub model not every deployment uses).
+     */
+    preload: z.boolean().default(true),
     /** Run one dummy inference after loading, so the first caller does not pay for lazy init. */
     warmUp: z.boolean().default(true),
     /** onnxruntime intra-op threads per instance; its default uses every core. */
@@ -105,7 +123,7 @@ export const modelConfigSchema = z
           path: ['defaults', task],
           message: `default model "${id}" is not in models`,
         });
-      } else if (entries.some((entry) => entry.task !== task)) {
+      } else if (entries.some((entry) => !canServe(task as ModelTask, entry.task))) {
         context.addIssue({
           code: 'custom',
           path: ['defaults', task],

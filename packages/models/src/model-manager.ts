@@ -168,7 +168,7 @@ export class ModelManager {
 
   /** Loads the task defaults so the first requests do not pay for loading; failures are recorded. */
   async warmUpDefaults(): Promise<void> {
-    await Promise.allSettled(this.registry.defaultVersions().map((version) => version.acquire()));
+    await Promise.allSettled(this.registry.preloadedVersions().map((version) => version.acquire()));
   }
 
   /** Ready when every task default is loaded: what an orchestrator's readiness probe asks. */

@@ -86,6 +86,11 @@ export class ModelRegistry {
     return Object.values(this.config.defaults).map((id) => defaultVersion(this.versionsOf(id)));
   }
 
+  /** The task defaults loaded at start-up; readiness waits for these only. */
+  preloadedVersions(): ModelVersion[] {
+    return this.defaultVersions().filter((version) => version.entry.preload);
+  }
+
   infoOf(configured: ModelVersion): ModelInfo {
     const versions = this.versionsOf(configured.entry.id);
     const isDefaultVersion = defaultVersion(versions) === configured;
@@ -97,11 +102,11 @@ export class ModelRegistry {
     });
   }
 
-  /** Ready when every task default is loaded: what an orchestrator's readiness probe asks. */
+  /** Ready when every preloaded task default is loaded: what a readiness probe asks. */
   isReady(): boolean {
-    const defaults = this.defaultVersions();
+    const preloaded = this.preloadedVersions();
     return (
-      defaults.length > 0 && defaults.every((configured) => configured.currentState === 'ready')
+      preloaded.length > 0 && preloaded.every((configured) => configured.currentState === 'ready')
     );
   }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { connect } from '../connection.js';
 import { print } from '../output.js';
-import { readImageSource } from '../read-input.js';
+import { imageFromArgument } from '../read-input.js';
 
 /** `mlrpc classify <path|url|->`: top-k labels of an image. */
 export function classifyCommand(program: Command): void {
@@ -11,7 +11,7 @@ export function classifyCommand(program: Command): void {
     .option('-m, --model <id>', 'a model other than the default')
     .option('-k, --top-k <k>', 'how many labels', (value) => Number(value), 5)
     .action(async (image: string, options: { model?: string; topK: number }, command: Command) => {
-      const source = await readImageSource(image);
+      const source = await imageFromArgument(image);
       const { client, json } = connect(command);
       const result = await client.predict.mutate({
         image: source,

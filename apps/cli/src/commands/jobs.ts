@@ -5,7 +5,7 @@ import { connect } from '../connection.js';
 import { exitCodes } from '../exit-codes.js';
 import { print } from '../output.js';
 import { renderProgress } from '../progress-bar.js';
-import { readImageSource, readTexts } from '../read-input.js';
+import { imageFromArgument, readTexts } from '../read-input.js';
 import { UsageError } from '../usage-error.js';
 
 interface SubmitOptions {
@@ -84,7 +84,7 @@ async function submission(kind: string, args: string[], options: SubmitOptions) 
     case 'classify': {
       const image = args[0];
       if (!image) throw new UsageError('give an image path, URL or -');
-      const source = await readImageSource(image);
+      const source = await imageFromArgument(image);
       return { kind: 'predict' as const, input: { ...selection, image: source }, ...extra };
     }
     default:

@@ -7,27 +7,11 @@ import {
   type FinishReason,
 } from '@mlrpc/schema';
 import { TRPCError } from '@trpc/server';
-import express, { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
-import { toOpenAIError } from './openai-error.js';
+import express, { Router, type Request } from 'express';
+import { parseOpenAIRequest, sendOpenAIError, toOpenAIError } from './openai-error.js';
 import { toChatInput } from './to-chat-input.js';
 
 const finishReason = (reason: FinishReason) => (reason === 'length' ? 'length' : 'stop');
-
-function parseRequest<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new TRPCError({
-    code: 'BAD_REQUEST',
-    message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid request'}`,
-  });
-}
-
-function sendError(response: Response, cause: unknown): void {
-  const { status, body, headers } = toOpenAIError(cause);
-  response.status(status).set(headers).json(body);
-}
 
 /**
  * OpenAI-compatible routes, so OpenAI SDKs and tools talk to mlrpc unchanged. They call the
@@ -50,7 +34,7 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
     try {
       response.json({ object: 'list', data: (await modelIds(request)).map(describeModel) });
     } catch (error) {
-      sendError(response, error);
+      sendOpenAIError(response, error);
     }
   });
   router.get('/v1/models/{*id}', async (request, response) => {
@@ -60,15 +44,18 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
         response.json(describeModel(id));
         return;
       }
-      sendError(response, new TRPCError({ code: 'NOT_FOUND', message: `unknown model "${id}"` }));
+      sendOpenAIError(
+        response,
+        new TRPCError({ code: 'NOT_FOUND', message: `unknown model "${id}"` }),
+      );
     } catch (error) {
-      sendError(response, error);
+      sendOpenAIError(response, error);
     }
   });
 
   router.post('/v1/embeddings', async (request, response) => {
     try {
-      const body = parseRequest(openAIEmbeddingsRequestSchema, request.body);
+      const body = parseOpenAIRequest(openAIEmbeddingsRequestSchema, request.body);
       const controller = new AbortController();
       response.once('close', () => controller.abort());
       const result = await callerFor(request, controller.signal).embed({
@@ -94,7 +81,7 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
         },
       });
     } catch (error) {
-      sendError(response, error);
+      sendOpenAIError(response, error);
     }
   });
 
@@ -104,7 +91,7 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
       if (!response.writableFinished) controller.abort();
     });
     try {
-      const body = parseRequest(openAIChatRequestSchema, request.body);
+      const body = parseOpenAIRequest(openAIChatRequestSchema, request.body);
       const caller = callerFor(request, controller.signal);
       const created = Math.floor(Date.now() / 1000);
       if (!body.stream) {
@@ -178,7 +165,7 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
     } catch (error) {
       if (controller.signal.aborted) return;
       if (!response.headersSent) {
-        sendError(response, error);
+        sendOpenAIError(response, error);
         return;
       }
       // Mid-stream failure: an error event in OpenAI's shape, then the stream ends.

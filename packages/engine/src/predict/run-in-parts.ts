@@ -56,5 +56,5 @@ export async function runInParts<Task extends ModelTask>(
     progress.reportProgress(Math.min(count, start + size) / count);
   }
   if (outputs.length === 0) throw new ModelError('INVALID_INPUT', 'the input holds no items');
-  return parts.join(outputs) as TaskOutput<Task>;
+  return parts.join(outputs, input) as TaskOutput<Task>;
 }

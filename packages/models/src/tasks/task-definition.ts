@@ -48,7 +48,8 @@ export interface TaskParts<Input, Output> {
   /** Items (texts, documents) in an input. */
   count(input: Input): number;
   slice(input: Input, start: number, end: number): Input;
-  join(outputs: Output[]): Output;
+  /** Joins the parts' outputs, in order, into the output the whole input would have had. */
+  join(outputs: Output[], input: Input): Output;
 }
 
 /** What `predict` needs from a task it serves: which inputs are its, and how they become its input. */
