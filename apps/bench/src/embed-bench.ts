@@ -2,7 +2,7 @@ import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/tran
 import { createClient } from '@mlrpc/client';
 import { closedLoop } from './load.js';
 import { modelsDir } from './paths.js';
-import { repeat } from './statistics.js';
+import { itemsPerSecond, repeat } from './statistics.js';
 
 export const rawBatchSizes = [1, 8, 32];
 export const callerCounts = [1, 8, 32];
@@ -22,16 +22,15 @@ export async function rawEmbedThroughput(sentences: string[], runs: number, seco
   const results: Record<number, number[]> = {};
   for (const size of rawBatchSizes) {
     await extractor(sentences.slice(0, size), { pooling: 'mean', normalize: true });
-    results[size] = await repeat(runs, async () => {
-      let done = 0;
-      const started = performance.now();
-      for (let offset = 0; performance.now() - started < seconds * 1000; offset += size) {
+    results[size] = await repeat(runs, () =>
+      itemsPerSecond(seconds, size, (offset) => {
         const start = offset % (sentences.length - size);
-        await extractor(sentences.slice(start, start + size), { pooling: 'mean', normalize: true });
-        done += size;
-      }
-      return done / ((performance.now() - started) / 1000);
-    });
+        return extractor(sentences.slice(start, start + size), {
+          pooling: 'mean',
+          normalize: true,
+        });
+      }),
+    );
   }
   await extractor.dispose();
   return results;

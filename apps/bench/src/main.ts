@@ -13,7 +13,14 @@ import { httpLoad } from './load.js';
 import { readFloatInitializers } from './onnx-initializers.js';
 import { irisModel, modelsDir, repositoryRoot } from './paths.js';
 import { renderReport, type BenchResults } from './report.js';
-import { readSentences } from './sentences.js';
+import { readLemmasAndGlosses, readSentences } from './sentences.js';
+import {
+  rawRerank,
+  rawTextClassification,
+  readMessages,
+  serverRerank,
+  serverTextClassification,
+} from './text-tasks-bench.js';
 import {
   freePort,
   residentMemoryMiB,
@@ -99,6 +106,11 @@ log('raw in-process embedding ceiling');
 const rawEmbed = await rawEmbedThroughput(sentences, runs, 3);
 log('raw in-process generation');
 const rawChat = await rawGeneration(5);
+const messages = await readMessages();
+const { lemmas, glosses } = await readLemmasAndGlosses();
+log('raw in-process text classification and reranking');
+const rawClassification = await rawTextClassification(messages, runs, 3);
+const rawPairs = await rawRerank(lemmas, glosses, runs, 3);
 
 log('starting the mlrpc server');
 const mlrpc = await startMlrpc();
@@ -129,6 +141,12 @@ const unbatchedEmbed = await serverEmbedThroughput(
 log('streaming chat through the server');
 await client.models.load.mutate({ id: 'llama-random' });
 const serverChat = await serverGeneration(mlrpc.url, 5);
+
+log('text classification and reranking through the server');
+await client.models.load.mutate({ id: 'spam' });
+await client.models.load.mutate({ id: 'wordnet-reranker' });
+const serverClassification = await serverTextClassification(mlrpc.url, messages, runs, 4);
+const serverPairs = await serverRerank(mlrpc.url, lemmas, glosses, runs, 4);
 
 log('liveness under load');
 const liveness = await livenessUnderLoad(mlrpc.url, sentences, 6);
@@ -216,6 +234,12 @@ const results: BenchResults = {
   serverChat,
   memory: { afterWarmUpMiB, afterRequestsMiB, requests: 10_000 },
   jobs,
+  textTasks: {
+    rawClassification,
+    serverClassification,
+    rawRerank: rawPairs,
+    serverRerank: serverPairs,
+  },
 };
 await writeFile(path.join(repositoryRoot, 'BENCHMARKS.md'), renderReport(results));
 log('wrote BENCHMARKS.md');

@@ -5,6 +5,7 @@ import type { LivenessUnderLoad } from './health-bench.js';
 import { median } from './statistics.js';
 
 import { bigJobTexts, smallJobs, type JobsResults } from './jobs-bench.js';
+import { rerankDocuments, textBatch, textCallers } from './text-tasks-bench.js';
 
 export interface BenchResults {
   startedAt: Date;
@@ -22,6 +23,13 @@ export interface BenchResults {
   serverChat: GenerationRun[];
   memory: { afterWarmUpMiB: number; afterRequestsMiB: number; requests: number };
   jobs: JobsResults;
+  /** Texts/s and pairs/s, raw in-process and through the server. */
+  textTasks: {
+    rawClassification: number[];
+    serverClassification: number[];
+    rawRerank: number[];
+    serverRerank: number[];
+  };
 }
 
 const number = (value: number, digits = 0) =>
@@ -54,6 +62,11 @@ export function renderReport(results: BenchResults): string {
   const rawTtft = median(results.rawChat.map((run) => run.ttftMs));
   const serverTtft = median(results.serverChat.map((run) => run.ttftMs));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const { textTasks } = results;
+  const rawTexts = median(textTasks.rawClassification);
+  const serverTexts = median(textTasks.serverClassification);
+  const rawPairs = median(textTasks.rawRerank);
+  const serverPairs = median(textTasks.serverRerank);
   const lines = [
     '# Benchmarks',
     '',
@@ -73,6 +86,8 @@ export function renderReport(results: BenchResults): string {
     `| /health/live p99 <= 20 ms while inference saturates both cores | ${number(results.liveness.p99Ms, 1)} ms | ${verdict(results.liveness.p99Ms <= 20)} |`,
     `| chat tokens/s over SSE >= 0.95x raw in-process generation | ${number(serverTokens / rawTokens, 2)}x (${number(serverTokens)} vs ${number(rawTokens)}) | ${verdict(serverTokens >= 0.95 * rawTokens)} |`,
     `| time to first token overhead <= 10 ms | ${number(serverTtft - rawTtft, 1)} ms (${number(serverTtft, 1)} vs ${number(rawTtft, 1)} ms) | ${verdict(serverTtft - rawTtft <= 10)} |`,
+    `| text classification through the server vs raw in-process (texts/s) | ${number(serverTexts / rawTexts, 2)}x (${number(serverTexts)} vs ${number(rawTexts)}) | (reported) |`,
+    `| reranking with a cross-encoder through the server vs raw in-process (pairs/s) | ${number(serverPairs / rawPairs, 2)}x (${number(serverPairs)} vs ${number(rawPairs)}) | (reported) |`,
     `| jobs/s, 1,000 small embed jobs via Redis and ${results.jobs.workers} workers | ${number(median(results.jobs.jobsPerSecond))} | (reported) |`,
     `| a ${number(bigJobTexts)}-sentence embed job, submit to completed, via Redis | ${number(median(results.jobs.bigJobSeconds.redis), 1)} s | (reported) |`,
     `| RSS growth < 5% over ${number(results.memory.requests)} requests after warm-up | ${number(growth, 1)}% (${number(results.memory.afterWarmUpMiB)} -> ${number(results.memory.afterRequestsMiB)} MiB) | ${verdict(growth < 5)} |`,
@@ -123,6 +138,22 @@ export function renderReport(results: BenchResults): string {
     '|---|---|---|',
     `| raw in-process generate | ${number(rawTokens)} ${runsOf(results.rawChat.map((run) => run.tokensPerSecond))} | ${number(rawTtft, 1)} |`,
     `| mlrpc chat.stream over SSE | ${number(serverTokens)} ${runsOf(results.serverChat.map((run) => run.tokensPerSecond))} | ${number(serverTtft, 1)} |`,
+    '',
+    '## 7. Text classification and reranking',
+    '',
+    `Text classification: \`local/spam-bert-tiny\` (BERT, 4 layers, fp32) on the ${number(1179)} held-out SpamAssassin`,
+    `messages (a few words to 1,500 characters, cut at 256 tokens); ${textBatch} texts per call. Raw: the transformers.js`,
+    'text-classification pipeline in-process, which pads each call to its longest text. Server: predict with',
+    `\`texts\`, ${textCallers} callers at once; the server sorts each batch by length and runs it in groups under a`,
+    'padded-token budget, so short messages do not pay for long ones.',
+    `Reranking: \`local/wordnet-reranker-tiny\` (a cross-encoder, 6 layers, fp32), WordNet lemma queries against`,
+    `held-out glosses. Raw: tokenizer + model in-process, ${textBatch} pairs per call. Server: rerank with ${rerankDocuments} documents per`,
+    `call, ${textCallers} callers.`,
+    '',
+    '| | raw in-process | mlrpc | ratio |',
+    '|---|---|---|---|',
+    `| text classification, texts/s | ${number(rawTexts)} ${runsOf(textTasks.rawClassification)} | ${number(serverTexts)} ${runsOf(textTasks.serverClassification)} | ${number(serverTexts / rawTexts, 2)}x |`,
+    `| reranking, (query, document) pairs/s | ${number(rawPairs)} ${runsOf(textTasks.rawRerank)} | ${number(serverPairs)} ${runsOf(textTasks.serverRerank)} | ${number(serverPairs / rawPairs, 2)}x |`,
     '',
     '## What limits the missed figures',
     '',

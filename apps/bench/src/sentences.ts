@@ -2,6 +2,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sharedRoot } from './paths.js';
 
+/** Held-out WordNet lemmas and all their glosses, for reranking. */
+export async function readLemmasAndGlosses(): Promise<{ lemmas: string[]; glosses: string[] }> {
+  const text = await readFile(
+    path.join(sharedRoot, 'data/wordnet/heldout-lemma-gloss.jsonl'),
+    'utf8',
+  );
+  const rows = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { lemma: string; gloss: string });
+  return { lemmas: rows.map((row) => row.lemma), glosses: rows.map((row) => row.gloss) };
+}
+
 /**
  * Natural sentences of about 20 tokens: WordNet glosses of 14 to 18 words. Similar lengths keep
  * batches free of padding, so batch-size effects are the model's, not the padding's.

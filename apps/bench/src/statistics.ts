@@ -23,3 +23,18 @@ export async function repeat<Result>(
   for (let run = 0; run < runs; run += 1) results.push(await measure());
   return results;
 }
+
+/** Items per second of `step` (which does `items` each time) called back to back for `seconds`. */
+export async function itemsPerSecond(
+  seconds: number,
+  items: number,
+  step: (offset: number) => Promise<unknown>,
+): Promise<number> {
+  let done = 0;
+  const started = performance.now();
+  for (let offset = 0; performance.now() - started < seconds * 1000; offset += items) {
+    await step(offset);
+    done += items;
+  }
+  return done / ((performance.now() - started) / 1000);
+}

@@ -2,10 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { chatCommand } from './commands/chat.js';
 import { classifyCommand } from './commands/classify.js';
+import { classifyTextCommand } from './commands/classify-text.js';
 import { embedCommand } from './commands/embed.js';
+import { entitiesCommand } from './commands/entities.js';
 import { healthCommand } from './commands/health.js';
 import { jobsCommand } from './commands/jobs.js';
 import { modelsCommand } from './commands/models.js';
+import { rerankCommand } from './commands/rerank.js';
 import { exitCodes } from './exit-codes.js';
 import { reportError } from './output.js';
 import { UsageError } from './usage-error.js';
@@ -22,6 +25,9 @@ for (const register of [
   modelsCommand,
   embedCommand,
   classifyCommand,
+  classifyTextCommand,
+  entitiesCommand,
+  rerankCommand,
   chatCommand,
   jobsCommand,
 ]) {

@@ -65,6 +65,29 @@ describe('the mlrpc CLI (built binary, real server)', () => {
     ).toBe('3');
   });
 
+  it('labels texts, finds entities and reranks documents', async () => {
+    const labelled = await mlrpc([
+      'classify-text',
+      'Subject: FREE CASH!!!\n\nclick here now',
+      '--json',
+    ]);
+    expect(labelled.code).toBe(0);
+    const labels = JSON.parse(labelled.stdout) as { kind: string; predictions: unknown[][] };
+    expect(labels.kind).toBe('text-classification');
+    expect(labels.predictions).toHaveLength(1);
+
+    const masked = await mlrpc(['entities', 'Ann met Bob in Rome', '--mask', '--json']);
+    expect(masked.code).toBe(0);
+    expect((JSON.parse(masked.stdout) as { maskedTexts: string[] }).maskedTexts).toHaveLength(1);
+
+    const ranked = await mlrpc(['rerank', 'dog', '--file', '-', '--top-n', '2'], {
+      input: 'a domestic animal\na place to keep money\na young dog\n',
+    });
+    expect(ranked.code).toBe(0);
+    expect(ranked.stdout.trim().split('\n')).toHaveLength(2);
+    expect(ranked.stdout).toMatch(/^ {2}1\. /);
+  });
+
   it('streams a one-shot chat answer', async () => {
     const result = await mlrpc(['chat', 'Define metal.']);
     expect(result.code).toBe(0);

@@ -45,6 +45,7 @@ describe('OpenAPI', () => {
         '/models/unload',
         '/models/{id}',
         '/predict',
+        '/rerank',
       ].sort(),
     );
     expect(document.servers[0]?.url).toBe(`${harness.url}/api`);
@@ -68,6 +69,14 @@ describe('OpenAPI', () => {
     };
     expect(prediction.kind).toBe('tensor');
     expect(prediction.predictions[0]?.[0]?.label).toBe('setosa');
+
+    const reranked = (await (
+      await rest('/rerank', {
+        method: 'POST',
+        body: { query: 'dog', documents: ['a bank', 'a domestic animal'], topN: 1 },
+      })
+    ).json()) as { results: Array<{ index: number }> };
+    expect(reranked.results).toHaveLength(1);
 
     const submitted = (await (
       await rest('/jobs', { method: 'POST', body: { kind: 'embed', input: { texts: ['x'] } } })

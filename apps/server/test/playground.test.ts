@@ -4,6 +4,7 @@ import { hashApiKey } from '@mlrpc/api';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPlayground, type PlaygroundPage } from './support/browser.js';
+import { readSpamTestSet } from './support/heldout-data.js';
 import { digitsRoot } from './support/paths.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -216,6 +217,77 @@ describe('the playground (real Chromium, real server)', () => {
     expect(await similarity(0, 1)).toBeGreaterThan((await similarity(0, 3)) + 0.2);
     expect(await similarity(1, 0)).toBeCloseTo(await similarity(0, 1), 6);
     expect(await page.locator('#embed .stats').textContent()).toMatch(/96 dimensions/);
+  });
+
+  it('labels texts as spam or ham, and highlights entities where they are in each text', async () => {
+    const { page } = await open();
+    const panel = page.locator('#text');
+    await expect.poll(() => panel.locator('select[name=tagger] option').count()).toBeGreaterThan(0);
+    // One real held-out ham and one spam message the model gets right through the API.
+    const messages = (await readSpamTestSet()).filter((message) => message.text.length < 400);
+    const direct = await harness.client.predict.mutate({
+      task: 'text-classification',
+      texts: messages.slice(0, 60).map((message) => message.text),
+    });
+    const right = messages.filter(
+      (message, index) =>
+        direct.kind === 'text-classification' &&
+        direct.predictions[index]?.[0]?.label === message.label,
+    );
+    const ham = right.find((message) => message.label === 'ham');
+    const spam = right.find((message) => message.label === 'spam');
+    // The panel takes one text per line, with \n written for newlines inside a text.
+    const texts = [ham?.text ?? '', spam?.text ?? ''].map((text) => text.replaceAll('\n', '\\n'));
+    await panel.locator('textarea[name=texts]').fill(texts.join('\n'));
+    await panel.locator('button[name=classify]').click();
+    await expect.poll(() => panel.getAttribute('data-state')).toBe('done');
+    const labels = await panel
+      .locator('.text-result')
+      .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.label));
+    expect(labels).toEqual(['ham', 'spam']);
+
+    await panel
+      .locator('textarea[name=texts]')
+      .fill('Émilie  met Zoë at the Café de Flore 😀 in Paris.');
+    await panel.locator('button[name=entities]').click();
+    await expect.poll(() => panel.locator('.entity-text').count()).toBe(1);
+    // Each mark holds exactly the entity's characters of the text, and the line reads as typed.
+    const line = await panel.locator('.entity-text').evaluate((paragraph) => ({
+      text: Array.from(paragraph.childNodes)
+        .map((node) =>
+          node instanceof HTMLElement
+            ? (node.firstChild?.textContent ?? '')
+            : (node.textContent ?? ''),
+        )
+        .join(''),
+      marks: paragraph.querySelectorAll('mark').length,
+    }));
+    expect(line.text).toBe('Émilie  met Zoë at the Café de Flore 😀 in Paris.');
+    await panel.locator('input[name=mask]').check();
+    await panel.locator('button[name=entities]').click();
+    await expect.poll(() => panel.locator('.masked-text').count()).toBe(1);
+    const masked = await panel.locator('.masked-text').textContent();
+    expect(masked?.match(/\[[A-Z]+\]/g)?.length ?? 0).toBe(line.marks);
+  });
+
+  it('ranks documents against a query, best first', async () => {
+    const { page } = await open();
+    const panel = page.locator('#rerank');
+    await expect.poll(() => panel.locator('select[name=model] option').count()).toBeGreaterThan(1);
+    const options = await panel
+      .locator('select[name=model] option')
+      .evaluateAll((items) => items.map((item) => (item as HTMLOptionElement).value));
+    expect(options[0]).toBe('wordnet-reranker');
+    expect(options).toContain('wordnet-minilm');
+    await panel.locator('input[name=query]').fill('dog');
+    await panel.locator('button[type=submit]').click();
+    await expect.poll(() => panel.getAttribute('data-state')).toBe('done');
+    const shown = await panel
+      .locator('.ranking .bar')
+      .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.index)));
+    const documents = (await panel.locator('textarea[name=documents]').inputValue()).split('\n');
+    const direct = await harness.client.rerank.mutate({ query: 'dog', documents });
+    expect(shown).toEqual(direct.results.map((result) => result.index));
   });
 
   it('submits an embedding job and shows its progress live until it completes', async () => {

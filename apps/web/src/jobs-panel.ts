@@ -15,9 +15,17 @@ function resultSummary(job: Job): string {
   if (!result) return '';
   if ('embeddings' in result) return `${result.embeddings.length} vectors × ${result.dimension}`;
   if ('text' in result) return `${result.usage.completionTokens} tokens`;
-  return result.kind === 'image-classification'
-    ? (result.predictions[0]?.label ?? '')
-    : 'tensor outputs';
+  if ('results' in result) return `${result.results.length} documents ranked`;
+  switch (result.kind) {
+    case 'image-classification':
+      return result.predictions[0]?.label ?? '';
+    case 'tensor':
+      return 'tensor outputs';
+    case 'text-classification':
+      return `${result.predictions.length} texts labelled`;
+    case 'token-classification':
+      return `${result.entities.flat().length} entities`;
+  }
 }
 
 function duration(job: Job): string {

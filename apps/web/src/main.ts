@@ -6,7 +6,9 @@ import { Connection } from './connection.js';
 import { required } from './dom.js';
 import { mountEmbedPanel } from './embed-panel.js';
 import { mountJobsPanel } from './jobs-panel.js';
+import { mountRerankPanel } from './rerank-panel.js';
 import { watchServerStatus } from './server-status.js';
+import { mountTextPanel } from './text-panel.js';
 
 const connection = new Connection();
 const refreshStatus = watchServerStatus(
@@ -16,6 +18,8 @@ const refreshStatus = watchServerStatus(
 mountChatPanel(required(document, '#chat', HTMLElement), connection);
 mountClassifyPanel(required(document, '#classify', HTMLElement), connection);
 mountEmbedPanel(required(document, '#embed', HTMLElement), connection);
+mountTextPanel(required(document, '#text', HTMLElement), connection);
+mountRerankPanel(required(document, '#rerank', HTMLElement), connection);
 const refreshJobs = mountJobsPanel(required(document, '#jobs', HTMLElement), connection);
 
 const apiKeyForm = required(document, '#api-key-form', HTMLFormElement);

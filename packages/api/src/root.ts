@@ -4,6 +4,7 @@ import { healthProcedure } from './router/health.js';
 import { jobsRouter } from './router/jobs.js';
 import { modelsRouter } from './router/models.js';
 import { predictProcedure } from './router/predict.js';
+import { rerankProcedure } from './router/rerank.js';
 import { createCallerFactory, router } from './trpc.js';
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   models: modelsRouter,
   embed: embedProcedure,
   predict: predictProcedure,
+  rerank: rerankProcedure,
   chat: chatRouter,
   jobs: jobsRouter,
 });

@@ -110,10 +110,14 @@ export class ModelRegistry {
     );
   }
 
-  /** Unhealthy when no task default can serve; degraded on failed loads or GPU fallbacks. */
+  /**
+   * Unhealthy when no task default loaded at start can serve (lazy defaults have not been tried);
+   * degraded on failed loads or GPU fallbacks.
+   */
   health(probe: DeviceProbe | undefined): ModelsHealth {
     const failed = this.all.some((configured) => configured.currentState === 'failed');
-    const usableDefaults = this.defaultVersions().filter(
+    const preloaded = this.preloadedVersions();
+    const usableDefaults = (preloaded.length > 0 ? preloaded : this.defaultVersions()).filter(
       (configured) => configured.currentState !== 'failed',
     );
     const status =

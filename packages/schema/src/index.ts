@@ -10,4 +10,5 @@ export * from './model-info.js';
 export * from './model-reference.js';
 export * from './openai.js';
 export * from './predict.js';
+export * from './rerank.js';
 export * from './tensor.js';

@@ -4,7 +4,8 @@ import { embedOutputSchema } from './embed.js';
 import { errorCodeSchema } from './error-code.js';
 import { limits } from './limits.js';
 import { modelSelectionShape } from './model-reference.js';
-import { predictInputSchema, predictOutputSchema } from './predict.js';
+import { jobPredictInputSchema, predictOutputSchema } from './predict.js';
+import { jobRerankInputSchema, rerankOutputSchema } from './rerank.js';
 
 /** Embedding as a job takes far more texts than a live call; it runs in batches with progress. */
 export const jobEmbedInputSchema = z
@@ -22,6 +23,9 @@ export const jobEmbedInputSchema = z
   })
   .strict();
 
+/** What a job runs: the procedure of the same name, with a job's larger inputs. */
+export const jobKindSchema = z.enum(['embed', 'predict', 'chat', 'rerank']);
+
 const jobOptionsShape = {
   /** 1 (first) .. 10 (last); default 5. */
   priority: z.number().int().min(1).max(10).default(5),
@@ -31,15 +35,19 @@ const jobOptionsShape = {
 
 const inputSchemaByKind = {
   embed: jobEmbedInputSchema,
-  predict: predictInputSchema,
+  predict: jobPredictInputSchema,
   chat: chatInputSchema,
+  rerank: jobRerankInputSchema,
 } as const;
 
 /** Each kind with its own input: the precise shape callers and backends work with. */
 export const jobSubmitUnionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('embed'), input: jobEmbedInputSchema, ...jobOptionsShape }).strict(),
-  z.object({ kind: z.literal('predict'), input: predictInputSchema, ...jobOptionsShape }).strict(),
+  z
+    .object({ kind: z.literal('predict'), input: jobPredictInputSchema, ...jobOptionsShape })
+    .strict(),
   z.object({ kind: z.literal('chat'), input: chatInputSchema, ...jobOptionsShape }).strict(),
+  z.object({ kind: z.literal('rerank'), input: jobRerankInputSchema, ...jobOptionsShape }).strict(),
 ]);
 export type JobSubmitInput = z.input<typeof jobSubmitUnionSchema>;
 export type JobSubmission = z.output<typeof jobSubmitUnionSchema>;
@@ -51,8 +59,13 @@ export type JobSubmission = z.output<typeof jobSubmitUnionSchema>;
  */
 export const jobSubmitInputSchema = z
   .object({
-    kind: z.enum(['embed', 'predict', 'chat']),
-    input: z.union([jobEmbedInputSchema, predictInputSchema, chatInputSchema]),
+    kind: jobKindSchema,
+    input: z.union([
+      jobEmbedInputSchema,
+      jobPredictInputSchema,
+      chatInputSchema,
+      jobRerankInputSchema,
+    ]),
     ...jobOptionsShape,
   })
   .strict()
@@ -73,12 +86,13 @@ export const jobResultSchema = z.union([
   embedOutputSchema,
   predictOutputSchema,
   chatCompleteOutputSchema,
+  rerankOutputSchema,
 ]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
 export const jobSchema = z.object({
   id: z.string(),
-  kind: z.enum(['embed', 'predict', 'chat']),
+  kind: jobKindSchema,
   status: jobStatusSchema,
   /** 0..1; embed jobs advance per batch, chat jobs per generated token. */
   progress: z.number().min(0).max(1),

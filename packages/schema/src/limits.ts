@@ -17,6 +17,11 @@ export const limits = {
   chatMaxTokens: 4_096,
   chatMaxStops: 4,
   chatMaxStopLength: 20,
+  predictMaxTexts: 256,
+  predictMaxTextLength: 8_192,
+  rerankMaxDocuments: 1_000,
+  rerankMaxTextLength: 8_192,
   jobEmbedMaxTexts: 100_000,
   jobEmbedBatchSize: 256,
+  jobRerankMaxDocuments: 100_000,
 } as const;

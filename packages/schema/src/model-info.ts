@@ -7,6 +7,9 @@ export const modelTaskSchema = z.enum([
   'image-classification',
   'tensor',
   'text-generation',
+  'text-classification',
+  'token-classification',
+  'rerank',
 ]);
 export type ModelTask = z.infer<typeof modelTaskSchema>;
 

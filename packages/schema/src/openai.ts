@@ -41,3 +41,19 @@ export type OpenAIEmbeddingsRequest = z.infer<typeof openAIEmbeddingsRequestSche
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string };
 }
+
+/**
+ * A rerank request as Cohere, Jina and TEI clients send it: `documents` as strings or
+ * `{ text }` objects (TEI calls them `texts`), `top_n`, `return_documents` (`return_text`).
+ */
+export const openAIRerankRequestSchema = z.object({
+  model: modelIdSchema.optional(),
+  query: z.string(),
+  documents: z.array(z.union([z.string(), z.object({ text: z.string() })])).optional(),
+  texts: z.array(z.string()).optional(),
+  top_n: z.number().int().min(1).nullish(),
+  return_documents: z.boolean().nullish(),
+  return_text: z.boolean().nullish(),
+  raw_scores: z.boolean().nullish(),
+});
+export type OpenAIRerankRequest = z.infer<typeof openAIRerankRequestSchema>;

@@ -3,6 +3,7 @@ import type { Job, MlrpcClient, RouterInputs } from '@mlrpc/client';
 import type { Command } from 'commander';
 import { connect } from '../connection.js';
 import { exitCodes } from '../exit-codes.js';
+import { jobSummary } from '../job-summary.js';
 import { print } from '../output.js';
 import { renderProgress } from '../progress-bar.js';
 import { imageFromArgument, readTexts } from '../read-input.js';
@@ -14,23 +15,6 @@ interface SubmitOptions {
   priority?: number;
   idempotencyKey?: string;
   wait?: boolean;
-}
-
-function summary(job: Job): string {
-  const result = job.result;
-  const outcome =
-    job.status === 'failed'
-      ? `${job.error?.errorCode}: ${job.error?.message}`
-      : result && 'embeddings' in result
-        ? `${result.embeddings.length} embeddings of ${result.dimension}`
-        : result && 'text' in result
-          ? result.text
-          : result && 'kind' in result
-            ? JSON.stringify(
-                result.kind === 'image-classification' ? result.predictions : result.outputs,
-              )
-            : '';
-  return `${job.id}  ${job.kind.padEnd(7)} ${job.status.padEnd(9)} ${Math.round(job.progress * 100)}%  ${outcome}`.trimEnd();
 }
 
 /** Follows a job with a progress bar; the exit code says how it ended. */
@@ -45,7 +29,7 @@ async function follow(client: MlrpcClient, jobId: string, json: boolean): Promis
         if (!json) renderProgress(jobId.slice(0, 8), progress);
       },
     });
-    print(json, job, () => summary(job));
+    print(json, job, () => jobSummary(job));
     if (job.status !== 'completed') process.exitCode = exitCodes.failed;
   } catch (error) {
     if (controller.signal.aborted) {
@@ -87,8 +71,25 @@ async function submission(kind: string, args: string[], options: SubmitOptions) 
       const source = await imageFromArgument(image);
       return { kind: 'predict' as const, input: { ...selection, image: source }, ...extra };
     }
+    case 'classify-text':
+    case 'entities': {
+      const texts = await readTexts(args, options.file);
+      if (texts.length === 0) throw new UsageError('give texts, or --file with one per line');
+      const task = kind === 'entities' ? 'token-classification' : 'text-classification';
+      return { kind: 'predict' as const, input: { ...selection, task, texts }, ...extra };
+    }
+    case 'rerank': {
+      const [query, ...rest] = args;
+      const documents = await readTexts(rest, options.file);
+      if (!query || documents.length === 0) {
+        throw new UsageError('give a query, then documents or --file with one per line');
+      }
+      return { kind: 'rerank' as const, input: { ...selection, query, documents }, ...extra };
+    }
     default:
-      throw new UsageError(`unknown job kind "${kind}": embed, chat or classify`);
+      throw new UsageError(
+        `unknown job kind "${kind}": embed, chat, classify, classify-text, entities or rerank`,
+      );
   }
 }
 
@@ -97,8 +98,10 @@ export function jobsCommand(program: Command): void {
   const jobs = program.command('jobs').description('background jobs');
   jobs
     .command('submit <kind> [args...]')
-    .description('queue a job: embed <texts...|--file>, chat <prompt>, classify <image>')
-    .option('-f, --file <path>', 'embed: one text per line (- for stdin)')
+    .description(
+      'queue a job: embed|classify-text|entities <texts...|--file>, rerank <query> <documents...|--file>, chat <prompt>, classify <image>',
+    )
+    .option('-f, --file <path>', 'texts or documents, one per line (- for stdin)')
     .option('-m, --model <id>', 'a model other than the default')
     .option('-p, --priority <1-10>', '1 runs first', (value) => Number(value))
     .option('--idempotency-key <key>', 'submitting again with it returns the same job')
@@ -121,7 +124,7 @@ export function jobsCommand(program: Command): void {
         limit: options.limit,
         ...(options.status ? { status: options.status } : {}),
       });
-      print(json, page, () => page.jobs.map(summary).join('\n') || 'no jobs');
+      print(json, page, () => page.jobs.map(jobSummary).join('\n') || 'no jobs');
     });
   jobs
     .command('watch <jobId>')
@@ -136,6 +139,6 @@ export function jobsCommand(program: Command): void {
     .action(async (jobId: string, _options, command: Command) => {
       const { client, json } = connect(command);
       const job = await client.jobs.cancel.mutate({ jobId });
-      print(json, job, () => summary(job));
+      print(json, job, () => jobSummary(job));
     });
 }

@@ -9,6 +9,7 @@ import {
 import { TRPCError } from '@trpc/server';
 import express, { Router, type Request } from 'express';
 import { parseOpenAIRequest, sendOpenAIError, toOpenAIError } from './openai-error.js';
+import { rerankRoute } from './rerank-route.js';
 import { toChatInput } from './to-chat-input.js';
 
 const finishReason = (reason: FinishReason) => (reason === 'length' ? 'length' : 'stop');
@@ -84,6 +85,8 @@ export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): 
       sendOpenAIError(response, error);
     }
   });
+
+  rerankRoute(router, dependencies);
 
   router.post('/v1/chat/completions', async (request, response) => {
     const controller = new AbortController();

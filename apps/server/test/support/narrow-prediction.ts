@@ -16,3 +16,12 @@ export function tensorResult(result: PredictOutput): Extract<PredictOutput, { ki
   if (result.kind !== 'tensor') throw new Error(`expected a tensor result, got ${result.kind}`);
   return result;
 }
+
+/** A predict result of the given kind; fails the test on any other kind. */
+export function narrowPrediction<Kind extends PredictOutput['kind']>(
+  result: PredictOutput,
+  kind: Kind,
+): Extract<PredictOutput, { kind: Kind }> {
+  if (result.kind !== kind) throw new Error(`expected a ${kind} result, got ${result.kind}`);
+  return result as Extract<PredictOutput, { kind: Kind }>;
+}

@@ -2,7 +2,10 @@ import { predictInputSchema, predictOutputSchema } from '@mlrpc/schema';
 import { runPredict } from '@mlrpc/engine';
 import { inferProcedure } from '../trpc.js';
 
-/** Image classification (an image sent inline or by URL) or a generic ONNX model (named tensors). */
+/**
+ * Image classification (an image sent inline or by URL), a generic ONNX model (named tensors),
+ * or text and token classification (texts): the model, or the task defaults, decide which.
+ */
 export const predictProcedure = inferProcedure
   .meta({
     openapi: {
@@ -10,7 +13,7 @@ export const predictProcedure = inferProcedure
       path: '/predict',
       tags: ['inference'],
       protect: true,
-      summary: 'Image classification or generic tensor inference',
+      summary: 'Image, text or token classification, or generic tensor inference',
     },
   })
   .input(predictInputSchema)

@@ -24,6 +24,8 @@ export function createJobProcessor(
         );
       case 'predict':
         return runPredict(models, imageFetch, submission.input, signal, { reportProgress });
+      case 'rerank':
+        return runInParts(models, 'rerank', { ...submission.input, signal }, { reportProgress });
       case 'chat': {
         let tokens = 0;
         const input = submission.input;

@@ -23,9 +23,16 @@ export async function runPredict(
   signal: AbortSignal | undefined,
   progress?: PartsProgress,
 ): Promise<PredictOutput> {
-  const fitting = predictTasks.filter((task) => predictRoute(task)?.accepts(input));
+  const fitting = predictTasks.filter(
+    (task) => predictRoute(task)?.accepts(input) && (input.task ?? task) === task,
+  );
   if (fitting.length === 0) {
-    throw new ModelError('INVALID_INPUT', 'give an image, named input tensors or texts');
+    throw new ModelError(
+      input.task ? 'TASK_MISMATCH' : 'INVALID_INPUT',
+      input.task
+        ? `predict serves no ${input.task} for this input`
+        : 'give an image, named input tensors or texts',
+    );
   }
   const task: ModelTask = models.resolveTask(input.model, fitting);
   if (!fitting.includes(task)) {

@@ -1,9 +1,12 @@
 import type { ModelTask } from '@mlrpc/schema';
 import { featureExtractionTask } from './feature-extraction/feature-extraction-task.js';
 import { imageClassificationTask } from './image-classification/image-classification-task.js';
+import { rerankTask } from './rerank/rerank-task.js';
 import type { AnyTaskDefinition, PredictRoute, TaskDefinition } from './task-definition.js';
 import { tensorTask } from './tensor/tensor-task.js';
+import { textClassificationTask } from './text-classification/text-classification-task.js';
 import { textGenerationTask } from './text-generation/text-generation-task.js';
+import { tokenClassificationTask } from './token-classification/token-classification-task.js';
 
 /**
  * Which definition serves which task: one row per task (as transformers.js' SUPPORTED_TASKS).
@@ -14,6 +17,9 @@ export const taskTable = {
   'image-classification': imageClassificationTask,
   tensor: tensorTask,
   'text-generation': textGenerationTask,
+  'text-classification': textClassificationTask,
+  'token-classification': tokenClassificationTask,
+  rerank: rerankTask,
 } satisfies { [Task in ModelTask]: AnyTaskDefinition };
 
 type Row<Task extends ModelTask> = (typeof taskTable)[Task];

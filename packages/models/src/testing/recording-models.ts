@@ -2,6 +2,8 @@ import type { ChatMessage, Prediction } from '@mlrpc/schema';
 import type { EmbeddingModel } from '../tasks/feature-extraction/embedding-model.js';
 import type { DecodedImage } from '../tasks/image-classification/decoded-image.js';
 import type { ImageClassificationModel } from '../tasks/image-classification/image-classification-model.js';
+import type { CrossEncoderModel } from '../tasks/rerank/cross-encoder-model.js';
+import type { TextClassificationModel } from '../tasks/text-classification/text-classification-model.js';
 import type {
   TensorModel,
   TensorModelMetadata,
@@ -11,6 +13,7 @@ import type {
   GenerateOptions,
   TextGenerationModel,
 } from '../tasks/text-generation/text-generation-model.js';
+import type { TokenClassificationModel } from '../tasks/token-classification/token-classification-model.js';
 
 /** What every fake keeps: the calls it got, in order, and whether it was disposed. */
 export interface Recording<Call> {
@@ -129,6 +132,88 @@ export function recordingChatModel(
         finishReason,
         promptTokens: messages.length,
         completionTokens,
+      });
+    },
+    dispose() {
+      model.disposed = true;
+      return Promise.resolve();
+    },
+  };
+  return model;
+}
+
+/** A text classifier recording each batch; `classify` gives one text's labels (default: its length). */
+export function recordingTextClassifier(
+  classify: (text: string) => Prediction[] = (text) => [
+    { label: text.length % 2 === 0 ? 'even' : 'odd', confidence: 0.9 },
+    { label: text.length % 2 === 0 ? 'odd' : 'even', confidence: 0.1 },
+  ],
+): TextClassificationModel & Recording<string[]> {
+  const model = {
+    calls: [] as string[][],
+    disposed: false,
+    classify(texts: string[], topK: number) {
+      model.calls.push(texts);
+      return Promise.resolve({
+        predictions: texts.map((text) => classify(text).slice(0, topK)),
+        tokens: texts.map((text) => text.length),
+      });
+    },
+    dispose() {
+      model.disposed = true;
+      return Promise.resolve();
+    },
+  };
+  return model;
+}
+
+/** A token classifier that tags capitalized words as people (a run of them is one), the rest O. */
+export function recordingTokenClassifier(): TokenClassificationModel & Recording<string[]> {
+  const labels = ['O', 'B-PER', 'I-PER'];
+  const model = {
+    labels,
+    calls: [] as string[][],
+    disposed: false,
+    tag(texts: string[]) {
+      model.calls.push(texts);
+      return Promise.resolve(
+        texts.map((text) => {
+          let previousCapital = false;
+          return [...text.matchAll(/\S+/g)].map((match) => {
+            const capital = /^\p{Lu}/u.test(match[0]);
+            const scores = !capital
+              ? [0.9, 0.05, 0.05]
+              : previousCapital
+                ? [0.1, 0.1, 0.8]
+                : [0.1, 0.8, 0.1];
+            previousCapital = capital;
+            return { start: match.index, end: match.index + match[0].length, scores };
+          });
+        }),
+      );
+    },
+    dispose() {
+      model.disposed = true;
+      return Promise.resolve();
+    },
+  };
+  return model;
+}
+
+/** A cross-encoder scoring a pair by the words query and document share, recording each batch. */
+export function recordingCrossEncoder(): CrossEncoderModel & Recording<Array<[string, string]>> {
+  const words = (text: string) => new Set(text.toLowerCase().split(/\W+/).filter(Boolean));
+  const model = {
+    calls: [] as Array<Array<[string, string]>>,
+    disposed: false,
+    score(pairs: Array<[string, string]>) {
+      model.calls.push(pairs);
+      return Promise.resolve({
+        logits: pairs.map(([query, document]) => {
+          const documentWords = words(document);
+          return [...words(query)].filter((word) => documentWords.has(word)).length - 0.5;
+        }),
+        tokens: pairs.map(([query, document]) => query.length + document.length),
       });
     },
     dispose() {
