@@ -75,3 +75,58 @@ export async function serverGeneration(url: string, runs: number): Promise<Gener
   await once();
   return repeat(runs, once);
 }
+
+/** Stream counts the concurrency table reports. */
+export const streamCounts = [1, 2, 4, 8, 16];
+
+export interface ConcurrentRun {
+  /** Completion tokens per second, all streams together. */
+  tokensPerSecond: number;
+  /** Median time to first text of the generations in the run. */
+  ttftMs: number;
+  generations: number;
+}
+
+/**
+ * `streams` callers each streaming chat turns back to back for `seconds` (a closed loop, as many
+ * users at once): the aggregate tokens/s, and the time to first token they saw under that load.
+ */
+export async function concurrentGeneration(
+  url: string,
+  model: string,
+  prompts: string[],
+  maxTokens: number,
+  streams: number,
+  seconds: number,
+): Promise<ConcurrentRun> {
+  const client = createClient({ url });
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  let tokens = 0;
+  const ttfts: number[] = [];
+  await Promise.all(
+    Array.from({ length: streams }, async (_, caller) => {
+      for (let turn = 0; performance.now() < deadline; turn += 1) {
+        const content = prompts[(caller * 31 + turn) % prompts.length] ?? 'Go on.';
+        const asked = performance.now();
+        let first: number | undefined;
+        for await (const event of client.chatStream({
+          model,
+          messages: [{ role: 'user', content }],
+          maxTokens,
+        })) {
+          if (event.type === 'delta') first ??= performance.now();
+          if (event.type === 'end') tokens += event.usage.completionTokens;
+        }
+        ttfts.push((first ?? performance.now()) - asked);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = ttfts.sort((a, b) => a - b);
+  return {
+    tokensPerSecond: tokens / elapsed,
+    ttftMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    generations: ttfts.length,
+  };
+}

@@ -1,5 +1,6 @@
-import { createClient } from '@mlrpc/client';
-import { closedLoop } from './load.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { percentile } from './statistics.js';
 
 export interface LivenessUnderLoad {
@@ -10,17 +11,20 @@ export interface LivenessUnderLoad {
   sentencesPerSecond: number;
 }
 
-/** /health/live latency, one probe after another, while 32 callers keep the model busy. */
-export async function livenessUnderLoad(
-  url: string,
-  sentences: string[],
-  seconds: number,
-): Promise<LivenessUnderLoad> {
-  const client = createClient({ url, batch: false });
-  const load = closedLoop(32, (seconds + 2) * 1000, (caller, sequence) =>
-    client.embed.mutate({ texts: [sentences[(caller * 31 + sequence) % sentences.length] ?? 'x'] }),
+/**
+ * /health/live latency, one probe after another (10 ms apart), while 32 callers in another
+ * process keep the model busy with embeddings.
+ */
+export async function livenessUnderLoad(url: string, seconds: number): Promise<LivenessUnderLoad> {
+  const load = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, 'embed-load.js'), url, '32', String(seconds + 2)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  let output = '';
+  load.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const finished = once(load, 'exit');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
@@ -30,12 +34,12 @@ export async function livenessUnderLoad(
     latencies.push(performance.now() - sent);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const { perSecond } = await load;
+  await finished;
   return {
     samples: latencies.length,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     maxMs: Math.max(...latencies),
-    sentencesPerSecond: perSecond,
+    sentencesPerSecond: Number(output.trim()),
   };
 }

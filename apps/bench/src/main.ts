@@ -4,7 +4,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '@mlrpc/client';
-import { rawGeneration, serverGeneration } from './chat-bench.js';
+import {
+  concurrentGeneration,
+  generatedTokens,
+  rawGeneration,
+  serverGeneration,
+  streamCounts,
+  type ConcurrentRun,
+} from './chat-bench.js';
 import { rawEmbedThroughput, serverEmbedThroughput } from './embed-bench.js';
 import { livenessUnderLoad } from './health-bench.js';
 import { bigJobSeconds, jobsOnRedis } from './jobs-bench.js';
@@ -13,7 +20,8 @@ import { httpLoad } from './load.js';
 import { readFloatInitializers } from './onnx-initializers.js';
 import { irisModel, modelsDir, repositoryRoot } from './paths.js';
 import { renderReport, type BenchResults } from './report.js';
-import { readLemmasAndGlosses, readSentences } from './sentences.js';
+import { readChatPrompts, readLemmasAndGlosses, readSentences } from './sentences.js';
+import { repeat } from './statistics.js';
 import {
   rawRerank,
   rawTextClassification,
@@ -142,6 +150,24 @@ log('streaming chat through the server');
 await client.models.load.mutate({ id: 'llama-random' });
 const serverChat = await serverGeneration(mlrpc.url, 5);
 
+log('chat under concurrency: 1 to 16 streams on llama-random and wordnet-chat');
+await client.models.load.mutate({ id: 'wordnet-chat' });
+const chatPrompts = await readChatPrompts();
+const chatConcurrency: Record<string, Record<number, ConcurrentRun[]>> = {};
+for (const [model, prompts, maxTokens] of [
+  ['llama-random', ['Tell me about rivers.'], generatedTokens],
+  ['wordnet-chat', chatPrompts, 64],
+] as const) {
+  const byStreams: Record<number, ConcurrentRun[]> = {};
+  for (const streams of streamCounts) {
+    await concurrentGeneration(mlrpc.url, model, [...prompts], maxTokens, streams, 1);
+    byStreams[streams] = await repeat(runs, () =>
+      concurrentGeneration(mlrpc.url, model, [...prompts], maxTokens, streams, 4),
+    );
+  }
+  chatConcurrency[model] = byStreams;
+}
+
 log('text classification and reranking through the server');
 await client.models.load.mutate({ id: 'spam' });
 await client.models.load.mutate({ id: 'wordnet-reranker' });
@@ -149,7 +175,7 @@ const serverClassification = await serverTextClassification(mlrpc.url, messages,
 const serverPairs = await serverRerank(mlrpc.url, lemmas, glosses, runs, 4);
 
 log('liveness under load');
-const liveness = await livenessUnderLoad(mlrpc.url, sentences, 6);
+const liveness = await livenessUnderLoad(mlrpc.url, 6);
 
 log('iris: mlrpc, raw node:http, FastAPI');
 const raw = await startService({
@@ -234,6 +260,7 @@ const results: BenchResults = {
   serverChat,
   memory: { afterWarmUpMiB, afterRequestsMiB, requests: 10_000 },
   jobs,
+  chatConcurrency,
   textTasks: {
     rawClassification,
     serverClassification,

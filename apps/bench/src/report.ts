@@ -1,5 +1,10 @@
 import { cpus, totalmem } from 'node:os';
-import { generatedTokens, type GenerationRun } from './chat-bench.js';
+import {
+  generatedTokens,
+  streamCounts,
+  type ConcurrentRun,
+  type GenerationRun,
+} from './chat-bench.js';
 import type { HttpLoadResult } from './load.js';
 import type { LivenessUnderLoad } from './health-bench.js';
 import { median } from './statistics.js';
@@ -23,6 +28,8 @@ export interface BenchResults {
   serverChat: GenerationRun[];
   memory: { afterWarmUpMiB: number; afterRequestsMiB: number; requests: number };
   jobs: JobsResults;
+  /** Aggregate tokens/s and time to first token by model and number of streams. */
+  chatConcurrency: Record<string, Record<number, ConcurrentRun[]>>;
   /** Texts/s and pairs/s, raw in-process and through the server. */
   textTasks: {
     rawClassification: number[];
@@ -62,7 +69,13 @@ export function renderReport(results: BenchResults): string {
   const rawTtft = median(results.rawChat.map((run) => run.ttftMs));
   const serverTtft = median(results.serverChat.map((run) => run.ttftMs));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const { textTasks } = results;
+  const { textTasks, chatConcurrency } = results;
+  const aggregate = (model: string, streams: number) =>
+    median((chatConcurrency[model]?.[streams] ?? []).map((run) => run.tokensPerSecond));
+  const firstToken = (model: string, streams: number) =>
+    median((chatConcurrency[model]?.[streams] ?? []).map((run) => run.ttftMs));
+  const scaling = (model: string) => aggregate(model, 8) / aggregate(model, 1);
+  const ttftRatio = (model: string) => firstToken(model, 8) / firstToken(model, 1);
   const rawTexts = median(textTasks.rawClassification);
   const serverTexts = median(textTasks.serverClassification);
   const rawPairs = median(textTasks.rawRerank);
@@ -84,6 +97,9 @@ export function renderReport(results: BenchResults): string {
     `| iris predict >= 2x FastAPI requests/s, request ids and logging on | ${number(mlrpcIris / fastapi, 2)}x (${number(mlrpcIris)} vs ${number(fastapi)}) | ${verdict(mlrpcIris >= 2 * fastapi)} |`,
     `| cost of auth + rate limiting on iris predict requests/s | ${number((1 - productionIris / mlrpcIris) * 100, 1)}% (${number(productionIris)} vs ${number(mlrpcIris)}) | (reported) |`,
     `| /health/live p99 <= 20 ms while inference saturates both cores | ${number(results.liveness.p99Ms, 1)} ms | ${verdict(results.liveness.p99Ms <= 20)} |`,
+    `| chat: 8 concurrent 128-token streams on llama-random >= 4x one lone stream (aggregate tokens/s) | ${number(scaling('llama-random'), 2)}x (${number(aggregate('llama-random', 8))} vs ${number(aggregate('llama-random', 1))}) | ${verdict(scaling('llama-random') >= 4)} |`,
+    `| chat: 8 concurrent streams on wordnet-chat >= 3x one lone stream | ${number(scaling('wordnet-chat'), 2)}x (${number(aggregate('wordnet-chat', 8))} vs ${number(aggregate('wordnet-chat', 1))}) | ${verdict(scaling('wordnet-chat') >= 3)} |`,
+    `| chat: time to first token at 8 streams <= 2x idle (llama-random / wordnet-chat) | ${number(ttftRatio('llama-random'), 2)}x / ${number(ttftRatio('wordnet-chat'), 2)}x | ${verdict(ttftRatio('llama-random') <= 2 && ttftRatio('wordnet-chat') <= 2)} |`,
     `| chat tokens/s over SSE >= 0.95x raw in-process generation | ${number(serverTokens / rawTokens, 2)}x (${number(serverTokens)} vs ${number(rawTokens)}) | ${verdict(serverTokens >= 0.95 * rawTokens)} |`,
     `| time to first token overhead <= 10 ms | ${number(serverTtft - rawTtft, 1)} ms (${number(serverTtft, 1)} vs ${number(rawTtft, 1)} ms) | ${verdict(serverTtft - rawTtft <= 10)} |`,
     `| text classification through the server vs raw in-process (texts/s) | ${number(serverTexts / rawTexts, 2)}x (${number(serverTexts)} vs ${number(rawTexts)}) | (reported) |`,
@@ -138,6 +154,22 @@ export function renderReport(results: BenchResults): string {
     '|---|---|---|',
     `| raw in-process generate | ${number(rawTokens)} ${runsOf(results.rawChat.map((run) => run.tokensPerSecond))} | ${number(rawTtft, 1)} |`,
     `| mlrpc chat.stream over SSE | ${number(serverTokens)} ${runsOf(results.serverChat.map((run) => run.tokensPerSecond))} | ${number(serverTtft, 1)} |`,
+    '',
+    '## 8. Chat under concurrency (continuous batching)',
+    '',
+    'Each stream is a caller streaming chat turns back to back for 4 s (a closed loop, like users waiting for',
+    `their answer): llama-random turns of ${generatedTokens} tokens (it never stops early), wordnet-chat answers to its trained`,
+    'dictionary questions (10 to 40 tokens, then end of sequence). The model runs one worker; its batch decoder',
+    'decodes up to 16 sequences together over one left-padded KV cache, newcomers prefilled between steps.',
+    '',
+    '| model | streams | aggregate tokens/s | vs 1 stream | median time to first token, ms |',
+    '|---|---|---|---|---|',
+    ...['llama-random', 'wordnet-chat'].flatMap((model) =>
+      streamCounts.map(
+        (streams) =>
+          `| ${model} | ${streams} | ${number(aggregate(model, streams))} ${runsOf((chatConcurrency[model]?.[streams] ?? []).map((run) => run.tokensPerSecond))} | ${number(aggregate(model, streams) / aggregate(model, 1), 2)}x | ${number(firstToken(model, streams), 1)} |`,
+      ),
+    ),
     '',
     '## 7. Text classification and reranking',
     '',

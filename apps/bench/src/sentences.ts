@@ -2,6 +2,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sharedRoot } from './paths.js';
 
+/** The dictionary questions the WordNet chat model was trained on (it answers, then stops). */
+export async function readChatPrompts(): Promise<string[]> {
+  const text = await readFile(path.join(sharedRoot, 'data/wordnet-chat/eval.jsonl'), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { split: string; messages: Array<{ content: string }> })
+    .filter((row) => row.split === 'train')
+    .map((row) => row.messages[0]?.content ?? '');
+}
+
 /** Held-out WordNet lemmas and all their glosses, for reranking. */
 export async function readLemmasAndGlosses(): Promise<{ lemmas: string[]; glosses: string[] }> {
   const text = await readFile(

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { callsOf } from './request-context.js';
 import { assignRequestId } from './request-id.js';
@@ -18,18 +18,22 @@ declare module 'node:http' {
  * completed") without its two child loggers per request: the request's own logger is made only
  * when something logs through it.
  */
-export function accessLog(logger: Logger, ignore: (path: string) => boolean): RequestHandler {
+export function accessLog(
+  logger: Logger,
+  ignore: (path: string) => boolean,
+): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
   return (request, response, next) => {
     const started = performance.now();
     const id = assignRequestId(request, response);
-    const requestFields = { id, method: request.method, url: request.originalUrl };
+    const url = redactedUrl(request.url ?? '/');
+    const requestFields = { id, method: request.method, url };
     request.id = id;
     let requestLogger: Logger | undefined;
     Object.defineProperty(request, 'log', {
       configurable: true,
       get: () => (requestLogger ??= logger.child({ req: requestFields })),
     });
-    if (ignore(request.path)) {
+    if (ignore(url.split('?', 1)[0] ?? '/')) {
       next();
       return;
     }
@@ -56,4 +60,12 @@ export function accessLog(logger: Logger, ignore: (path: string) => boolean): Re
     response.on('close', done);
     next();
   };
+}
+
+/** Query parameters that may carry secrets (tRPC's connection params hold an API key). */
+const secretParameters = /([?&](?:connectionParams|api_?key|token)=)[^&]*/gi;
+
+/** The URL as logged: secrets in its query string replaced, so keys never reach the logs. */
+export function redactedUrl(url: string): string {
+  return url.includes('?') ? url.replace(secretParameters, '$1[redacted]') : url;
 }

@@ -1,16 +1,14 @@
-import { appRouter, type ApiDependencies, type ApiMetrics } from '@mlrpc/api';
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import type { ServerResponse } from 'node:http';
+import type { ApiDependencies, ApiMetrics } from '@mlrpc/api';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import { accessLog } from './access-log.js';
 import type { Env } from './env.js';
 import { docsRoutes } from './docs-routes.js';
 import { healthRoutes } from './health-routes.js';
-import { contextFor } from './request-context.js';
-import { responseHeaders } from './response-headers.js';
 import { openAIRoutes } from './openai/openai-routes.js';
 import { playgroundRoutes } from './playground-routes.js';
-import { singleCallHandler } from './single-call-handler.js';
+import { standardTrpc } from './trpc/trpc-routes.js';
 
 export interface AppOptions {
   env: Env;
@@ -22,16 +20,22 @@ export interface AppOptions {
   playgroundDirectory?: string | undefined;
 }
 
+/** Draining: still serving, but no connection is kept for another request. */
+export function closeWhileDraining(response: ServerResponse, isShuttingDown: () => boolean): void {
+  if (isShuttingDown()) response.setHeader('connection', 'close');
+}
+
+/** Probes and scrapes come every few seconds: they would drown the access log. */
+export const quietPaths = (path: string) => /^\/(health|metrics)/.test(path);
+
 /** The Express app: thin middleware around the tRPC router, as tRPC's own adapters are thin. */
 export function createApp(options: AppOptions): Express {
   const { env, logger, dependencies } = options;
   const app = express();
   app.disable('x-powered-by');
-  // Probes and scrapes come every few seconds: they would drown the access log.
-  app.use(accessLog(logger, (path) => /^\/(health|metrics)/.test(path)));
+  app.use(accessLog(logger, quietPaths));
   app.use((_request, response, next) => {
-    // Draining: still serving, but no connection is kept for another request.
-    if (options.isShuttingDown()) response.setHeader('connection', 'close');
+    closeWhileDraining(response, options.isShuttingDown);
     next();
   });
   app.get('/metrics', async (_request, response) => {
@@ -39,7 +43,8 @@ export function createApp(options: AppOptions): Express {
       .type(options.metrics.registry.contentType)
       .send(await options.metrics.registry.metrics());
   });
-  app.use('/trpc', singleCallHandler(dependencies, env.BODY_LIMIT_BYTES));
+  // What the lean path in front of Express leaves of /trpc (see request-listener.ts).
+  app.use('/trpc', standardTrpc(dependencies, env.BODY_LIMIT_BYTES));
   app.use(openAIRoutes(dependencies, env.BODY_LIMIT_BYTES));
   app.use(docsRoutes(dependencies, env.BODY_LIMIT_BYTES));
   app.use(
@@ -48,20 +53,6 @@ export function createApp(options: AppOptions): Express {
       serverVersion: dependencies.serverVersion,
       startedAt: dependencies.startedAt,
       isShuttingDown: options.isShuttingDown,
-    }),
-  );
-  app.use(
-    '/trpc',
-    createExpressMiddleware({
-      router: appRouter,
-      maxBodySize: env.BODY_LIMIT_BYTES,
-      createContext: ({ req, info }) => contextFor(dependencies, req, info.connectionParams),
-      responseMeta: ({ ctx, errors }) => ({ headers: responseHeaders(ctx, errors) }),
-      onError: ({ error, path, req }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          req.log.error({ err: error, procedure: path }, 'procedure failed');
-        }
-      },
     }),
   );
   if (options.playgroundDirectory) app.use(playgroundRoutes(options.playgroundDirectory));

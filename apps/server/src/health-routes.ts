@@ -9,7 +9,7 @@ export interface HealthRouteOptions {
   isShuttingDown: () => boolean;
 }
 
-/** Plain-HTTP probes for orchestrators, which cannot speak tRPC. */
+/** Plain-HTTP probes for orchestrators, which cannot speak tRPC (liveness: request-listener.ts). */
 export function healthRoutes(options: HealthRouteOptions): Router {
   const router = Router();
   router.get('/health', (_request, response) => {
@@ -19,9 +19,6 @@ export function healthRoutes(options: HealthRouteOptions): Router {
       version: options.serverVersion,
       uptimeSeconds: (Date.now() - options.startedAt) / 1000,
     });
-  });
-  router.get('/health/live', (_request, response) => {
-    response.json({ status: 'alive' });
   });
   router.get('/health/ready', (_request, response) => {
     const shuttingDown = options.isShuttingDown();

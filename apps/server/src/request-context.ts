@@ -1,12 +1,12 @@
 import { createContext, type ApiDependencies, type CallRecord, type Context } from '@mlrpc/api';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * The API key a request presents: `Authorization: Bearer <key>`, `X-API-Key`, or for SSE from a
  * browser (EventSource cannot send headers) tRPC's connection params `{ apiKey }`.
  */
 export function apiKeyFrom(
-  request: Request,
+  request: IncomingMessage,
   connectionParams?: Record<string, string | undefined> | null,
 ): string | undefined {
   const authorization = request.headers.authorization;
@@ -19,7 +19,7 @@ export function apiKeyFrom(
 /** The tRPC context of one HTTP request, however it arrived (/trpc, batch, SSE, /v1). */
 export function contextFor(
   dependencies: ApiDependencies,
-  request: Request,
+  request: IncomingMessage,
   connectionParams?: Record<string, string | undefined> | null,
 ): Context {
   return createContext(dependencies, {
@@ -30,10 +30,10 @@ export function contextFor(
   });
 }
 
-const callsByRequest = new WeakMap<Request, CallRecord[]>();
+const callsByRequest = new WeakMap<IncomingMessage, CallRecord[]>();
 
 /** The procedure calls a request made so far (one, or a batch's), for its access log line. */
-export function callsOf(request: Request): CallRecord[] {
+export function callsOf(request: IncomingMessage): CallRecord[] {
   let calls = callsByRequest.get(request);
   if (!calls) {
     calls = [];

@@ -1,11 +1,18 @@
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
+import { createServer } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
-import { ApiMetrics, GenerationStore, loadApiKeys, ProcedureRateLimiter } from '@mlrpc/api';
+import {
+  ApiMetrics,
+  GenerationStore,
+  loadApiKeys,
+  ProcedureRateLimiter,
+  type ApiDependencies,
+} from '@mlrpc/api';
 import { createEngine, createJobBackend, createJobWorker } from '@mlrpc/engine';
 import { connectRedis } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { createRequestListener } from './request-listener.js';
 import { playgroundDirectory } from './playground-routes.js';
 import { processEnv, type Env } from './env.js';
 import { createLogger } from './logger.js';
@@ -16,6 +23,8 @@ export interface RunningServer {
   url: string;
   port: number;
   models: ModelManager;
+  /** What every procedure is handed (tests build other adapters over the same services). */
+  dependencies: ApiDependencies;
   logger: Logger;
   /** Resolves once the task default models have loaded (or failed). */
   warmUp: Promise<void>;
@@ -39,6 +48,8 @@ export async function startServer(
   const generations = new GenerationStore(env.CHAT_RESUME_TTL_MS);
   let shuttingDown = false;
   const shutdown = new AbortController();
+  // Every open stream listens for shutdown: thousands of listeners are expected, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const jobs = createJobBackend(env, processor);
   const jobWorker = env.JOBS_PROCESS_IN_SERVER
     ? createJobWorker(env, processor, (event) => logger.info(event, `job ${event.event}`))
@@ -60,26 +71,27 @@ export async function startServer(
   if (env.PLAYGROUND && !playground) {
     logger.warn('the web playground is not built (pnpm build): nothing is served at /');
   }
-  const app = createApp({
+  const dependencies: ApiDependencies = {
+    models,
+    jobs,
+    generations,
+    apiKeys,
+    rateLimiter,
+    metrics,
+    serverVersion,
+    startedAt: Date.now(),
+    imageFetch,
+    shutdown: shutdown.signal,
+  };
+  const listener = createRequestListener({
     env,
     logger,
     isShuttingDown: () => shuttingDown,
     metrics,
     playgroundDirectory: playground,
-    dependencies: {
-      models,
-      jobs,
-      generations,
-      apiKeys,
-      rateLimiter,
-      metrics,
-      serverVersion,
-      startedAt: Date.now(),
-      imageFetch,
-      shutdown: shutdown.signal,
-    },
+    dependencies,
   });
-  const server = app.listen(env.PORT, env.HOST);
+  const server = createServer(listener).listen(env.PORT, env.HOST);
   server.requestTimeout = env.REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(env.REQUEST_TIMEOUT_MS, 20_000);
   await once(server, 'listening');
@@ -101,6 +113,7 @@ export async function startServer(
     url: `http://${host}:${port}`,
     port,
     models,
+    dependencies,
     logger,
     warmUp,
     async close({ drainMs = 0 } = {}) {

@@ -138,17 +138,27 @@ describe('chat.stream', () => {
     expect(later?.cancelled).toBeGreaterThanOrEqual(1);
   });
 
-  it('refuses a generation beyond the bounded queue with QUEUE_FULL', async () => {
-    const long = { model: 'llama-random', messages: ask('Go on and on.'), maxTokens: 400 };
-    const running = Array.from({ length: 5 }, () => harness.client.chat.complete.mutate(long));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await expectApiError(harness.client.chat.complete.mutate(long), {
+  it('runs 8 generations at once, queues 32 more, and refuses the next with QUEUE_FULL', async () => {
+    const long = { model: 'llama-random', messages: ask('Go on and on.'), maxTokens: 4000 };
+    const controller = new AbortController();
+    const calls = Array.from({ length: 40 }, () =>
+      harness.client.chat.complete.mutate(long, { signal: controller.signal }).catch(() => 'ended'),
+    );
+    // Eight decode together in the model's worker; the other 32 wait in its bounded queue.
+    await expect
+      .poll(
+        async () =>
+          (await harness.client.models.get.query({ id: 'llama-random' })).models[0]?.queueDepth,
+      )
+      .toBe(32);
+    const refused = await expectApiError(harness.client.chat.complete.mutate(long), {
       code: 'TOO_MANY_REQUESTS',
       httpStatus: 429,
       errorCode: 'QUEUE_FULL',
     });
-    const finished = await Promise.all(running);
-    expect(finished.every((result) => result.finishReason === 'length')).toBe(true);
+    expect(refused.data?.retryAfterSeconds).toBeGreaterThan(0);
+    controller.abort();
+    expect(await Promise.all(calls)).toEqual(new Array(40).fill('ended'));
   });
 });
 

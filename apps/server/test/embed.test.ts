@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedRoot } from './support/paths.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -15,6 +16,32 @@ const dot = (a: number[], b: number[]) =>
   a.reduce((sum, value, index) => sum + value * (b[index] ?? 0), 0);
 
 describe('embed', () => {
+  it('gives the vectors transformers.js gives in-process, however the batch is grouped', async () => {
+    env.allowRemoteModels = false;
+    env.localModelPath = `${path.join(sharedRoot, 'models')}/`;
+    const extractor: FeatureExtractionPipeline = await pipeline(
+      'feature-extraction',
+      'local/wordnet-minilm-tiny',
+      { dtype: 'fp32' },
+    );
+    // Lengths from one word to a paragraph: the server sorts and pads them in its own groups.
+    const texts = [
+      'kitten',
+      'a doctor treats patients in a hospital near the river',
+      'the cat sat on the mat',
+      'money',
+      'a long sentence about rivers, mountains, lakes and the weather that goes on for a while',
+    ];
+    const reference = (
+      await extractor(texts, { pooling: 'mean', normalize: true })
+    ).tolist() as number[][];
+    await extractor.dispose();
+    const served = await harness.client.embed.mutate({ texts });
+    served.embeddings.forEach((vector, index) => {
+      expect(dot(vector, reference[index] ?? [])).toBeGreaterThan(0.99999);
+    });
+  });
+
   it('returns one unit-length vector per text, of the model dimension, with the default model', async () => {
     const texts = ['a doctor treats patients', 'kitten', 'the river flows to the ocean'];
     const result = await harness.client.embed.mutate({ texts });

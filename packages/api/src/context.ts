@@ -63,8 +63,18 @@ export function createContext(dependencies: ApiDependencies, request: IncomingCa
   const authentication = dependencies.apiKeys?.authenticate(request.apiKey) ?? 'off';
   const caller: Caller | undefined =
     typeof authentication === 'object' ? authentication : undefined;
+  // Spelled out rather than spread: this runs for every call, and a spread enumerates.
   return {
-    ...dependencies,
+    models: dependencies.models,
+    jobs: dependencies.jobs,
+    generations: dependencies.generations,
+    imageFetch: dependencies.imageFetch,
+    apiKeys: dependencies.apiKeys,
+    rateLimiter: dependencies.rateLimiter,
+    metrics: dependencies.metrics,
+    serverVersion: dependencies.serverVersion,
+    startedAt: dependencies.startedAt,
+    shutdown: dependencies.shutdown,
     requestId: request.requestId,
     owner: caller?.id ?? 'anonymous',
     authentication,

@@ -51,6 +51,22 @@ export interface ClientHelpers {
 
 export type MlrpcClient = TRPCClient<AppRouter> & ClientHelpers;
 
+/**
+ * A subscription the server refused before streaming (bad input, a full queue, an unknown
+ * generation) answers with a plain HTTP error; tRPC's SSE link reads errors as events, so the
+ * refusal becomes the one event that carries it, with its code, request id and Retry-After.
+ */
+async function refusalAsEvent(response: Response): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (response.ok || !type.includes('application/json')) return response;
+  const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+  if (!body?.error) return response;
+  return new Response(`event: serialized-error\ndata: ${JSON.stringify(body.error)}\n\n`, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream' },
+  });
+}
+
 function headersFor(options: ClientOptions): HeaderMap {
   const extra = typeof options.headers === 'function' ? options.headers() : options.headers;
   return {
@@ -88,11 +104,13 @@ export function createClient(options: ClientOptions): MlrpcClient {
           transformer: superjson,
           EventSource,
           eventSourceOptions: () => ({
-            fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-              fetchImplementation(input, {
-                ...init,
-                headers: { ...(init?.headers as HeaderMap | undefined), ...headersFor(options) },
-              }),
+            fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
+              refusalAsEvent(
+                await fetchImplementation(input, {
+                  ...init,
+                  headers: { ...(init?.headers as HeaderMap | undefined), ...headersFor(options) },
+                }),
+              ),
           }),
         }),
         false:

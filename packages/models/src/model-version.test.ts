@@ -33,6 +33,7 @@ function recordingLoader(options: { failOn?: ExecutionDevice[]; delayMs?: number
           execution: { batchSize: 1, queueTimeMs: 0, inferenceTimeMs: 0 },
         }),
       queueDepth: () => 0,
+      running: () => 0,
       dispose: () => {
         calls.disposed += 1;
         return Promise.resolve();

@@ -156,6 +156,10 @@ export class ModelVersion {
     return this.model?.queueDepth() ?? 0;
   }
 
+  runningCalls(): number {
+    return this.model?.running() ?? 0;
+  }
+
   info(flags: InfoFlags): ModelInfo {
     const { entry } = this;
     return {
@@ -175,6 +179,7 @@ export class ModelVersion {
       maxQueueDelayMs: entry.maxQueueDelayMs,
       maxQueueSize: entry.maxQueueSize,
       queueDepth: this.queueDepth(),
+      running: this.runningCalls(),
       stats: { ...this.stats },
       ...flags,
     };

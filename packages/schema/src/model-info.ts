@@ -59,6 +59,8 @@ export const modelInfoSchema = z.object({
   maxQueueDelayMs: z.number().nonnegative(),
   maxQueueSize: z.number().int().positive(),
   queueDepth: z.number().int().nonnegative(),
+  /** Calls running now, across instances (generations decoding together count one each). */
+  running: z.number().int().nonnegative(),
   stats: modelStatsSchema,
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;

@@ -15,7 +15,7 @@ export function modelsCommand(program: Command): void {
         list
           .map(
             (model) =>
-              `${`${model.id}@${model.version}`.padEnd(28)} ${model.task.padEnd(22)} ${model.state.padEnd(9)} queue ${model.queueDepth}${model.isTaskDefault ? '  (task default)' : ''}`,
+              `${`${model.id}@${model.version}`.padEnd(28)} ${model.task.padEnd(22)} ${model.state.padEnd(9)} running ${model.running} queue ${model.queueDepth}${model.isTaskDefault ? '  (task default)' : ''}`,
           )
           .join('\n'),
       );

@@ -1,4 +1,3 @@
-import { EventEmitter, once } from 'node:events';
 import type { ChatStreamEvent } from '@mlrpc/schema';
 import type { ChatRequest, RunOptions } from '@mlrpc/models';
 
@@ -23,7 +22,8 @@ export class StoredGeneration {
   servedBy: { model: string; version: string } | undefined;
   error: unknown;
   private currentState: GenerationState = 'running';
-  private readonly changes = new EventEmitter();
+  /** Followers waiting for the next event or state change: woken together, then forgotten. */
+  private waiters: Array<() => void> = [];
 
   constructor(
     readonly id: string,
@@ -38,12 +38,18 @@ export class StoredGeneration {
   set state(state: GenerationState) {
     this.currentState = state;
     if (state !== 'running') this.onSettled();
-    this.changes.emit('change');
+    this.wake();
   }
 
   push(event: ChatStreamEvent): void {
     this.events.push(event);
-    this.changes.emit('change');
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resume of waiters) resume();
   }
 
   /**
@@ -54,14 +60,28 @@ export class StoredGeneration {
     from: number,
     signal: AbortSignal,
   ): AsyncGenerator<[number, ChatStreamEvent], GenerationState> {
-    let next = from;
-    for (;;) {
-      while (next < this.events.length) {
-        yield [next, this.events[next] as ChatStreamEvent];
-        next += 1;
+    // One abort listener per follower for its whole life, and one wake-up per event for all
+    // followers: hundreds of readers of one generation cost little more than one.
+    let resume: (() => void) | undefined;
+    const onAbort = () => resume?.();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      let next = from;
+      for (;;) {
+        while (next < this.events.length) {
+          yield [next, this.events[next] as ChatStreamEvent];
+          next += 1;
+        }
+        if (this.currentState !== 'running') return this.currentState;
+        signal.throwIfAborted();
+        await new Promise<void>((wake) => {
+          resume = wake;
+          this.waiters.push(wake);
+        });
+        signal.throwIfAborted();
       }
-      if (this.currentState !== 'running') return this.currentState;
-      await once(this.changes, 'change', { signal });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 }

@@ -110,6 +110,20 @@ export class ApiMetrics {
       },
     });
     new Gauge({
+      name: 'mlrpc_running_calls',
+      help: 'Calls running on each model now (generations decoding together count one each)',
+      labelNames: perModel,
+      registers,
+      collect() {
+        this.reset();
+        for (const info of models.list()) {
+          if (info.state === 'ready') {
+            this.set({ model: info.id, version: info.version }, info.running);
+          }
+        }
+      },
+    });
+    new Gauge({
       name: 'mlrpc_model_state',
       help: '1 for the state each model version is in',
       labelNames: ['model', 'version', 'state'],

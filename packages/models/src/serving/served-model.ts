@@ -9,6 +9,8 @@ export interface ServedModel {
   readonly metadata: unknown;
   submit(request: unknown, signal: AbortSignal | undefined): Promise<Served<unknown>>;
   queueDepth(): number;
+  /** Calls running now on its instances. */
+  running(): number;
   dispose(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export function serveOnQueue(
     metadata: hosted.metadata,
     submit: (request, signal) => queue.submit(request, signal),
     queueDepth: () => queue.depth,
+    running: () => hosted.instances().reduce((sum, instance) => sum + instance.running, 0),
     async dispose() {
       queue.close(new ModelError('MODEL_NOT_LOADED', `${entry.id}@${entry.version} was unloaded`));
       await hosted.dispose();

@@ -119,8 +119,7 @@ export function recordingChatModel(
         if (options.signal?.aborted || completionTokens >= options.maxTokens) break;
         completionTokens += 1;
         text += word;
-        options.onTokens?.(1);
-        options.onText(word);
+        options.onStep({ text: word, tokens: 1 });
       }
       const finishReason = options.signal?.aborted
         ? ('abort' as const)

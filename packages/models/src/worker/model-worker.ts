@@ -27,6 +27,21 @@ async function load(): Promise<unknown> {
   return model;
 }
 
+/**
+ * Events reported in one turn of this thread (every sequence of one decoding step, say) go to
+ * the main thread as one message: a message per event costs both threads more than the work.
+ */
+const pendingEvents: Array<[number, unknown]> = [];
+function flushEvents(): void {
+  if (pendingEvents.length === 0) return;
+  const message: WorkerMessage = { type: 'events', events: pendingEvents.splice(0) };
+  port?.postMessage(message);
+}
+function postEvent(id: number, event: unknown): void {
+  if (pendingEvents.length === 0) queueMicrotask(flushEvents);
+  pendingEvents.push([id, event]);
+}
+
 load().then(
   (model) => {
     const running = new Map<number, AbortController>();
@@ -44,10 +59,7 @@ load().then(
       const started = performance.now();
       const controller = new AbortController();
       running.set(request.id, controller);
-      const report = (event: unknown) => {
-        const message: WorkerMessage = { type: 'event', id: request.id, event };
-        port.postMessage(message);
-      };
+      const report = (event: unknown) => postEvent(request.id, event);
       runtime
         .run(model, request.payload, {
           signal: controller.signal,
@@ -63,6 +75,8 @@ load().then(
               result,
               inferenceTimeMs: performance.now() - started,
             };
+            // A call's events always reach the main thread before its result.
+            flushEvents();
             port.postMessage(message, runtime.transfer?.(result) ?? []);
           },
           (error: unknown) => {
@@ -71,6 +85,7 @@ load().then(
               id: request.id,
               ...describe(error, 'INFERENCE_FAILED'),
             };
+            flushEvents();
             port.postMessage(message);
           },
         );

@@ -127,13 +127,13 @@ export class WorkerInstance implements BatchWorker {
   }
 
   private settle(message: WorkerMessage): void {
-    if (message.type !== 'result' && message.type !== 'failed' && message.type !== 'event') return;
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    if (message.type === 'event') {
-      pending.onEvent?.(message.event);
+    if (message.type === 'events') {
+      for (const [id, event] of message.events) this.pending.get(id)?.onEvent?.(event);
       return;
     }
+    if (message.type !== 'result' && message.type !== 'failed') return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
     this.pending.delete(message.id);
     if (message.type === 'result') {
       pending.resolve({ result: message.result, inferenceTimeMs: message.inferenceTimeMs });

@@ -22,6 +22,7 @@ export type WorkerRequest =
 export type WorkerMessage =
   | { type: 'loaded'; metadata: unknown }
   | { type: 'load-failed'; code: ErrorCode; message: string }
-  | { type: 'event'; id: number; event: unknown }
+  /** Events of running calls, gathered over one turn of the worker (one step of a batch). */
+  | { type: 'events'; events: Array<[id: number, event: unknown]> }
   | { type: 'result'; id: number; result: unknown; inferenceTimeMs: number }
   | { type: 'failed'; id: number; code: ErrorCode; message: string };

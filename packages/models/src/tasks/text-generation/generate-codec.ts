@@ -4,7 +4,7 @@ import type { ServingHooks } from '../task-definition.js';
 import type {
   GenerateSettings,
   Generation,
-  GenerationEvent,
+  GenerationStep,
   TextGenerationModel,
 } from './text-generation-model.js';
 
@@ -15,6 +15,7 @@ export interface GenerateRequest {
   settings: GenerateSettings;
   onText: (text: string) => void;
   onTokens: ((tokens: number) => void) | undefined;
+  onStep: ((step: GenerationStep) => void) | undefined;
   /** When the request was admitted, and when its first text arrived: time to first token. */
   admittedAt: number;
   firstTextAt?: number;
@@ -26,22 +27,20 @@ export interface GeneratePayload {
   settings: GenerateSettings;
 }
 
-/** Runs one payload on a model, reporting text and tokens as events. */
+/** Runs one payload on a model, reporting each step as an event. */
 export function runGeneration(
   model: TextGenerationModel,
   payload: GeneratePayload,
   signal: AbortSignal,
-  report: (event: GenerationEvent) => void,
+  report: (step: GenerationStep) => void,
 ): Promise<Generation> {
-  return model.generate(payload.messages, {
-    ...payload.settings,
-    signal,
-    onText: (text) => report({ text }),
-    onTokens: (tokens) => report({ tokens }),
-  });
+  return model.generate(payload.messages, { ...payload.settings, signal, onStep: report });
 }
 
-/** Each generation is its own call; the worker decides how calls share the model. */
+/**
+ * Each generation is its own call (the model's runtime batches running generations itself,
+ * step by step); its steps come back as events for the caller's callbacks and the token stats.
+ */
 export function generateCodec(
   hooks: ServingHooks,
 ): BatchCodec<GenerateRequest, GeneratePayload, Generation, Generation> {
@@ -54,15 +53,16 @@ export function generateCodec(
         payload: { messages: request.messages, settings: request.settings },
         transfer: [],
         onEvent: (value) => {
-          const event = value as GenerationEvent;
-          if (event.text) {
+          const step = value as GenerationStep;
+          if (step.text) {
             request.firstTextAt ??= performance.now();
-            request.onText(event.text);
+            request.onText(step.text);
           }
-          if (event.tokens) {
-            hooks.onTokens(event.tokens);
-            request.onTokens?.(event.tokens);
+          if (step.tokens) {
+            hooks.onTokens(step.tokens);
+            request.onTokens?.(step.tokens);
           }
+          request.onStep?.(step);
         },
       };
     },

@@ -4,7 +4,7 @@
  * caller, not even in part (as OpenAI-style servers do).
  */
 export class StopSequenceFilter {
-  private held = '';
+  private holding = '';
   private stoppedAt = false;
 
   constructor(private readonly stops: readonly string[]) {}
@@ -13,16 +13,21 @@ export class StopSequenceFilter {
     return this.stoppedAt;
   }
 
+  /** Text held back right now as the possible start of a stop sequence. */
+  get held(): string {
+    return this.holding;
+  }
+
   /** Takes the next piece of generated text; returns what is safe to show now. */
   push(piece: string): string {
     if (this.stoppedAt) return '';
-    const text = this.held + piece;
+    const text = this.holding + piece;
     const cut = Math.min(
       ...this.stops.map((stop) => text.indexOf(stop)).filter((index) => index !== -1),
     );
     if (Number.isFinite(cut)) {
       this.stoppedAt = true;
-      this.held = '';
+      this.holding = '';
       return text.slice(0, cut);
     }
     let hold = 0;
@@ -34,14 +39,14 @@ export class StopSequenceFilter {
         }
       }
     }
-    this.held = text.slice(text.length - hold);
+    this.holding = text.slice(text.length - hold);
     return text.slice(0, text.length - hold);
   }
 
   /** At the end of generation, what was held back was not a stop sequence after all. */
   flush(): string {
-    const rest = this.stoppedAt ? '' : this.held;
-    this.held = '';
+    const rest = this.stoppedAt ? '' : this.holding;
+    this.holding = '';
     return rest;
   }
 }

@@ -6,7 +6,12 @@ import {
   type GeneratePayload,
   type GenerateRequest,
 } from './generate-codec.js';
-import type { GenerateSettings, Generation, TextGenerationModel } from './text-generation-model.js';
+import type {
+  GenerateSettings,
+  Generation,
+  GenerationStep,
+  TextGenerationModel,
+} from './text-generation-model.js';
 
 /** One chat turn as callers ask for it. */
 export interface ChatRequest extends GenerateSettings {
@@ -16,6 +21,8 @@ export interface ChatRequest extends GenerateSettings {
   onText?: ((text: string) => void) | undefined;
   /** Told how many tokens were generated, as they are. */
   onTokens?: ((tokens: number) => void) | undefined;
+  /** Told every step: its token ids and where decoding stands (what an exact resume needs). */
+  onStep?: ((step: GenerationStep) => void) | undefined;
 }
 
 /** Chat: one turn generated token by token, streamed through callbacks and returned whole. */
@@ -40,7 +47,7 @@ export const textGenerationTask: TaskDefinition<
           temperature: 0,
           topP: 1,
           stop: [],
-          onText: () => undefined,
+          onStep: () => undefined,
         })
         .then(() => undefined),
     run: (model: TextGenerationModel, payload, context) =>
@@ -57,12 +64,16 @@ export const textGenerationTask: TaskDefinition<
       stop: input.stop,
       ...(input.seed === undefined ? {} : { seed: input.seed }),
       ...(input.continueFrom ? { continueFrom: input.continueFrom } : {}),
+      ...(input.continueFromTokens ? { continueFromTokens: input.continueFromTokens } : {}),
     },
     onText: input.onText ?? (() => undefined),
     onTokens: input.onTokens,
+    onStep: input.onStep,
     admittedAt: performance.now(),
   }),
   codec: (_metadata, hooks) => generateCodec(hooks),
+  // Generations share their model's worker: its batch decoder runs up to maxBatchSize together.
+  concurrency: (entry) => (entry.provider === 'local' ? entry.maxBatchSize : 1),
   output(generation, served, request) {
     const finished = performance.now();
     const generatingMs = served.inferenceTimeMs;

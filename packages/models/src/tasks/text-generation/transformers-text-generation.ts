@@ -1,30 +1,23 @@
-import {
-  InterruptableStoppingCriteria,
-  random,
-  TextStreamer,
-  Tensor,
-  type TextGenerationPipeline,
-} from '@huggingface/transformers';
+import type { TextGenerationPipeline } from '@huggingface/transformers';
 import type { ModelEntry } from '../../model-config.js';
 import type { LoadContext } from '../../runtime/load-context.js';
 import { loadPipeline } from '../../runtime/transformers-pipeline.js';
-import { StopSequenceFilter } from './stop-sequence-filter.js';
+import { continuationTokens, endOfSequenceIds, promptTokens } from './chat-prompt.js';
+import { BatchDecoder } from './decoding/batch-decoder.js';
+import { DecoderSession, type OrtSession } from './decoding/decoder-session.js';
+import { DecodingSequence } from './decoding/decoding-sequence.js';
+import { pipelineGeneration } from './pipeline-generation.js';
 import type { TextGenerationModel } from './text-generation-model.js';
 
-function eosTokenIds(generator: TextGenerationPipeline): Set<bigint> {
-  const configured = (
-    generator.model.generation_config as { eos_token_id?: number | number[] } | null
-  )?.eos_token_id;
-  const ids = Array.isArray(configured) ? configured : configured === undefined ? [] : [configured];
-  return new Set(ids.map((id) => BigInt(id)));
-}
+/** Prompt tokens a newcomer's prefill takes per pass, so the others' next token waits little. */
+const prefillChunk = 256;
 
-/** transformers.js' process-wide generator, which its sampler draws from (typed loosely upstream). */
-interface SeedableRandom {
-  seed(value: number): void;
-}
-
-/** Chat generation through a transformers.js text-generation pipeline's tokenizer and model. */
+/**
+ * Chat through a transformers.js causal LM: its tokenizer and chat template, and its ONNX
+ * session driven by mlrpc's batch decoder (up to `maxBatchSize` sequences decoding together,
+ * `maxBatchTokens` cached tokens in all). A model whose session the decoder cannot drive falls
+ * back to transformers.js' own generate, one generation at a time.
+ */
 export async function loadTransformersTextGeneration(
   entry: ModelEntry,
   context: LoadContext,
@@ -34,87 +27,43 @@ export async function loadTransformersTextGeneration(
     entry,
     context,
   )) as TextGenerationPipeline;
+  const sessions = (generator.model as unknown as { sessions?: Record<string, OrtSession> })
+    .sessions;
+  const session = DecoderSession.from(sessions?.model);
+  if (!session) return pipelineGeneration(generator);
   const { tokenizer } = generator;
-  const endOfSequence = eosTokenIds(generator);
-
+  const config = generator.model.config as { max_position_embeddings?: number };
+  const tools = {
+    decode: (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: true }),
+    endOfSequence: endOfSequenceIds(generator),
+    maxContext: config.max_position_embeddings ?? Number.POSITIVE_INFINITY,
+  };
+  const decoder = new BatchDecoder(session, {
+    maxSequences: entry.maxBatchSize,
+    maxTokens: entry.maxBatchTokens,
+    prefillChunk,
+  });
   return {
     async generate(messages, options) {
-      const prompt = tokenizer.apply_chat_template(messages, {
-        add_generation_prompt: true,
-        tokenize: true,
-        return_tensor: false,
-      }) as unknown as { input_ids: number[] };
-      const continued = options.continueFrom
-        ? tokenizer.encode(options.continueFrom, { add_special_tokens: false })
-        : [];
-      const ids = [...prompt.input_ids, ...continued];
-      const inputs = {
-        input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-        attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [
-          1,
-          ids.length,
-        ]),
+      const prompt = promptTokens(tokenizer, messages);
+      const fromText = continuationTokens(tokenizer, options);
+      // A text continuation was shown whole: none of its tokens waits for its text.
+      const earlier = options.continueFromTokens ?? {
+        ids: fromText,
+        textTokens: fromText.length,
+        heldText: '',
       };
-      // transformers.js samples from one seedable generator; a worker runs one generation at a time.
-      if (options.seed !== undefined) (random as SeedableRandom).seed(options.seed);
-      const interrupt = new InterruptableStoppingCriteria();
-      const onAbort = () => interrupt.interrupt();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const filter = new StopSequenceFilter(options.stop);
-      let text = '';
-      let completionTokens = 0;
-      let lastToken: bigint | undefined;
-      const show = (piece: string) => {
-        if (!piece) return;
-        text += piece;
-        options.onText(piece);
-      };
-      const streamer = new TextStreamer(tokenizer, {
-        skip_prompt: true,
-        skip_special_tokens: true,
-        callback_function: (piece: string) => {
-          show(filter.push(piece));
-          if (filter.stopped) interrupt.interrupt();
+      const sequence = new DecodingSequence(
+        {
+          prompt,
+          settings: { ...options, continueFromTokens: earlier },
+          signal: options.signal,
+          onStep: options.onStep,
         },
-        token_callback_function: (tokens: bigint[]) => {
-          completionTokens += tokens.length;
-          lastToken = tokens.at(-1);
-          options.onTokens?.(tokens.length);
-        },
-      });
-      try {
-        await generator.model.generate({
-          ...inputs,
-          max_new_tokens: options.maxTokens,
-          do_sample: options.temperature > 0,
-          ...(options.temperature > 0
-            ? { temperature: options.temperature, top_p: options.topP }
-            : {}),
-          streamer,
-          stopping_criteria: [interrupt],
-        });
-      } finally {
-        options.signal?.removeEventListener('abort', onAbort);
-      }
-      show(filter.flush());
-      const finishReason = filter.stopped
-        ? 'stop'
-        : options.signal?.aborted
-          ? 'abort'
-          : lastToken !== undefined && endOfSequence.has(lastToken)
-            ? 'stop'
-            : completionTokens >= options.maxTokens
-              ? 'length'
-              : 'stop';
-      return {
-        text,
-        finishReason,
-        promptTokens: prompt.input_ids.length,
-        completionTokens,
-      };
+        tools,
+      );
+      return decoder.add(sequence);
     },
-    async dispose() {
-      await generator.dispose();
-    },
+    dispose: () => generator.dispose(),
   };
 }

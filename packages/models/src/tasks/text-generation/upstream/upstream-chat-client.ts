@@ -57,7 +57,7 @@ export class UpstreamChatClient implements BatchWorker<GeneratePayload, Generati
         const piece = choice?.delta.content;
         if (piece) {
           text += piece;
-          options.onEvent?.({ text: piece });
+          options.onEvent?.({ text: piece, tokens: 0 });
         }
         if (choice?.finish_reason) finishReason = finishReasons[choice.finish_reason] ?? 'stop';
         if (chunk.usage) {
@@ -65,7 +65,7 @@ export class UpstreamChatClient implements BatchWorker<GeneratePayload, Generati
             promptTokens: chunk.usage.prompt_tokens,
             completionTokens: chunk.usage.completion_tokens,
           };
-          options.onEvent?.({ tokens: chunk.usage.completion_tokens });
+          options.onEvent?.({ text: '', tokens: chunk.usage.completion_tokens });
         }
       }
     } catch (error) {

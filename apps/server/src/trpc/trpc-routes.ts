@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appRouter, type ApiDependencies } from '@mlrpc/api';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import type { RequestHandler } from 'express';
+import { contextFor } from '../request-context.js';
+import { responseHeaders } from '../response-headers.js';
+import { serveEventStream } from './event-stream.js';
+import { serveJsonCalls } from './json-calls.js';
+import type { LeanCall } from './lean-call.js';
+
+/**
+ * Serves a /trpc request on the lean path: plain JSON queries and mutations (single or batched)
+ * and SSE subscriptions, over tRPC's own core, without Express routing or the fetch adapter.
+ */
+export function leanTrpc(dependencies: ApiDependencies, bodyLimit: number) {
+  return (request: IncomingMessage, response: ServerResponse, call: LeanCall): Promise<void> => {
+    const [only] = call.paths;
+    if (call.subscription && only !== undefined) {
+      return serveEventStream(dependencies, request, response, only, call.query);
+    }
+    return serveJsonCalls(dependencies, request, response, call, bodyLimit);
+  };
+}
+
+/** tRPC's standard adapter, for what the lean path leaves (JSON lines, form data, octet streams). */
+export function standardTrpc(dependencies: ApiDependencies, bodyLimit: number): RequestHandler {
+  return createExpressMiddleware({
+    router: appRouter,
+    maxBodySize: bodyLimit,
+    createContext: ({ req, info }) => contextFor(dependencies, req, info.connectionParams),
+    responseMeta: ({ ctx, errors }) => ({ headers: responseHeaders(ctx, errors) }),
+    onError: ({ error, path, req }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        req.log.error({ err: error, procedure: path }, 'procedure failed');
+      }
+    },
+  });
+}
