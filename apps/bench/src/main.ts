@@ -12,6 +12,7 @@ import {
   streamCounts,
   type ConcurrentRun,
 } from './chat-bench.js';
+import { constrainedGeneration, constrainedModes } from './constrained-bench.js';
 import { rawEmbedThroughput, serverEmbedThroughput } from './embed-bench.js';
 import { livenessUnderLoad } from './health-bench.js';
 import { bigJobSeconds, jobsOnRedis } from './jobs-bench.js';
@@ -168,6 +169,14 @@ for (const [model, prompts, maxTokens] of [
   chatConcurrency[model] = byStreams;
 }
 
+log('constrained decoding: tokens/s with and without a JSON schema');
+const constrained: BenchResults['constrained'] = { modes: {}, firstCallMs: {} };
+for (const mode of constrainedModes) {
+  const measured = await constrainedGeneration(mlrpc.url, mode, generatedTokens, 5);
+  constrained.modes[mode] = measured.runs;
+  constrained.firstCallMs[mode] = measured.firstCallMs;
+}
+
 log('text classification and reranking through the server');
 await client.models.load.mutate({ id: 'spam' });
 await client.models.load.mutate({ id: 'wordnet-reranker' });
@@ -261,6 +270,7 @@ const results: BenchResults = {
   memory: { afterWarmUpMiB, afterRequestsMiB, requests: 10_000 },
   jobs,
   chatConcurrency,
+  constrained,
   textTasks: {
     rawClassification,
     serverClassification,

@@ -5,6 +5,11 @@ import {
   type ConcurrentRun,
   type GenerationRun,
 } from './chat-bench.js';
+import {
+  constrainedModes,
+  type ConstrainedMode,
+  type ConstrainedRun,
+} from './constrained-bench.js';
 import type { HttpLoadResult } from './load.js';
 import type { LivenessUnderLoad } from './health-bench.js';
 import { median } from './statistics.js';
@@ -30,6 +35,11 @@ export interface BenchResults {
   jobs: JobsResults;
   /** Aggregate tokens/s and time to first token by model and number of streams. */
   chatConcurrency: Record<string, Record<number, ConcurrentRun[]>>;
+  /** Tokens/s of a lone llama-random generation by output constraint, and each mode's first call. */
+  constrained: {
+    modes: Partial<Record<ConstrainedMode, ConstrainedRun[]>>;
+    firstCallMs: Partial<Record<ConstrainedMode, number>>;
+  };
   /** Texts/s and pairs/s, raw in-process and through the server. */
   textTasks: {
     rawClassification: number[];
@@ -212,6 +222,29 @@ export function renderReport(results: BenchResults): string {
     '',
     `Server RSS (main thread and model workers) after a warm-up of 20,000 requests: ${number(results.memory.afterWarmUpMiB)} MiB;`,
     `after ${number(results.memory.requests)} more predict requests: ${number(results.memory.afterRequestsMiB)} MiB (${number(growth, 1)}%).`,
+    '',
+    '## 9. Constrained decoding (JSON output)',
+    '',
+    `One llama-random generation at a time, greedy, up to ${generatedTokens} tokens, chat.stream through the typed client.`,
+    'Under a JSON schema every step masks the logits (a bitset per automaton state: found by walking the token',
+    'trie, or inside free text by length plus the few tokens with quotes or backslashes, then cached), checks',
+    'that the document can still be finished within the tokens left, and advances the automaton. Text fields:',
+    'an object of strings, an integer, an enum, an array and a nested object (the random model fills strings',
+    'until the budget guard closes them). Records: at least 3 objects of integers, enums, numbers and booleans',
+    '(structure on nearly every token). Decoding tokens/s counts the tokens after the first over the time after',
+    'the first text; the first call of each mode is timed apart (the first constrained call of a model builds its',
+    'token vocabulary, decoding each of its 49,152 tokens once).',
+    '',
+    '| output | decoding tokens/s | vs free text | tokens per reply | time to first text, ms | first call, ms |',
+    '|---|---|---|---|---|---|',
+    ...constrainedModes.map((mode) => {
+      const runs = results.constrained.modes[mode] ?? [];
+      const rate = median(runs.map((run) => run.tokensPerSecond));
+      const free = median(
+        (results.constrained.modes['free text'] ?? []).map((run) => run.tokensPerSecond),
+      );
+      return `| ${mode} | ${number(rate)} ${runsOf(runs.map((run) => run.tokensPerSecond))} | ${number(rate / free, 2)}x | ${number(median(runs.map((run) => run.tokens)))} | ${number(median(runs.map((run) => run.ttftMs)), 1)} | ${number(results.constrained.firstCallMs[mode] ?? 0)} |`;
+    }),
     '',
     '## 6. Background jobs',
     '',

@@ -41,3 +41,23 @@ export function callsOf(request: IncomingMessage): CallRecord[] {
   }
   return calls;
 }
+
+/**
+ * A streamed call's real outcome for the access log: its record was made when the stream
+ * opened (code OK, a few milliseconds); this gives it the code and duration of the whole stream.
+ */
+export function settleStreamedCalls(
+  request: IncomingMessage,
+  procedure: string,
+  code: string,
+  startedAt: number,
+  servedBy?: { model: string; version: string },
+): void {
+  const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
+  for (const call of callsOf(request)) {
+    if (call.procedure !== procedure) continue;
+    call.code = code;
+    call.durationMs = durationMs;
+    if (servedBy) Object.assign(call, servedBy);
+  }
+}

@@ -103,6 +103,67 @@ describe('a model served by an upstream OpenAI-compatible server', () => {
     );
   });
 
+  it('passes JSON schemas, tools and logprobs through to the upstream and reads its answers', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        word: { type: 'string', maxLength: 12 },
+        count: { type: 'integer', minimum: 1, maximum: 9 },
+      },
+      required: ['word', 'count'],
+    };
+    const shaped = await proxy.client.chat.complete.mutate({
+      model: 'remote-random',
+      messages: ask('Count something.'),
+      maxTokens: 40,
+      responseFormat: { type: 'json-schema', schema },
+    });
+    expect(JSON.parse(shaped.text)).toEqual({
+      word: expect.any(String) as unknown,
+      count: expect.any(Number) as unknown,
+    });
+    const tools = [{ name: 'count_words', parameters: schema }];
+    const called = await proxy.client.chat.complete.mutate({
+      model: 'remote-random',
+      messages: ask('Count.'),
+      maxTokens: 40,
+      tools,
+      toolChoice: 'required',
+      parallelToolCalls: false,
+    });
+    expect(called.finishReason).toBe('tool_calls');
+    expect(called.toolCalls).toHaveLength(1);
+    expect(JSON.parse(called.toolCalls?.[0]?.arguments ?? '')).toEqual({
+      word: expect.any(String) as unknown,
+      count: expect.any(Number) as unknown,
+    });
+    const events = await collectChatStream(proxy.client, {
+      model: 'remote-random',
+      messages: ask('Count.'),
+      maxTokens: 40,
+      tools,
+      toolChoice: { name: 'count_words' },
+    });
+    const types = events.map((event) => event.data.type);
+    expect(types).toContain('tool-call-start');
+    expect(types).toContain('tool-call-delta');
+    const end = events.find((event) => event.data.type === 'tool-call-end')?.data;
+    expect(end).toMatchObject({ name: 'count_words' });
+    expect(JSON.parse(String(end?.arguments))).toEqual({
+      word: expect.any(String) as unknown,
+      count: expect.any(Number) as unknown,
+    });
+    expect(events.at(-1)?.data).toMatchObject({ type: 'end', finishReason: 'tool_calls' });
+    const scored = await proxy.client.chat.complete.mutate({
+      model: 'remote-chat',
+      messages: ask('What does kitten mean?'),
+      logprobs: true,
+      topLogprobs: 2,
+    });
+    expect(scored.logprobs?.map((entry) => entry.token).join('')).toBe(scored.text);
+    expect(scored.logprobs?.[0]?.topLogprobs).toHaveLength(2);
+  });
+
   it('turns an upstream dying mid-stream into an error event that ends the stream, not a hang', async () => {
     const stream = collectChatStream(proxy.client, {
       model: 'remote-random',

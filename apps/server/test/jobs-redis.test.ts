@@ -115,9 +115,10 @@ describe('jobs on Redis with separate worker processes', () => {
       expect(done.result && 'embeddings' in done.result ? done.result.embeddings.length : 0).toBe(
         2_000,
       );
-      expect(survivor ? events(survivor, 'completed').map((entry) => entry.jobId) : []).toEqual([
-        job.id,
-      ]);
+      // The worker logs the completion just after Redis has it: wait for the line.
+      await expect
+        .poll(() => (survivor ? events(survivor, 'completed').map((entry) => entry.jobId) : []))
+        .toEqual([job.id]);
     } finally {
       await Promise.all(workers.map((worker) => worker.kill('SIGTERM')));
       await api.close();

@@ -3,7 +3,7 @@ import type { Connection } from './connection.js';
 import { element, numberFrom, required } from './dom.js';
 import { errorMessage } from './error-message.js';
 
-type ChatMessage = RouterInputs['chat']['stream']['messages'][number];
+type ChatMessage = NonNullable<RouterInputs['chat']['stream']['messages']>[number];
 
 /**
  * Chat with live streaming: tokens are appended as they arrive over SSE, Stop aborts the
@@ -68,7 +68,7 @@ export function mountChatPanel(panel: HTMLElement, connection: Connection): void
         } else if (event.type === 'end') {
           ended = true;
           stats.textContent = `${event.usage.completionTokens} tokens · ${event.tokensPerSecond.toFixed(0)} tokens/s · first token after ${event.ttftMs.toFixed(0)} ms · finished: ${event.finishReason}`;
-        } else {
+        } else if (event.type === 'error') {
           throw new Error(`${event.message} [${event.errorCode}]`);
         }
       }

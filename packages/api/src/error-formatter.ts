@@ -19,6 +19,14 @@ function pathToString(path: Issue['path']): string {
     .join('.');
 }
 
+/** The field paths and messages of an input validation failure; undefined for other errors. */
+export function fieldErrorsOf(
+  error: TRPCError,
+): Array<{ path: string; message: string }> | undefined {
+  const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : undefined;
+  return issues?.map((issue) => ({ path: pathToString(issue.path), message: issue.message }));
+}
+
 export type ErrorShape = Omit<TRPCDefaultErrorShape, 'data'> & {
   data: ErrorData & { path?: string };
 };
@@ -31,11 +39,7 @@ export function formatError(options: {
 }): ErrorShape {
   const { shape, error, ctx } = options;
   // Only input validation reports field paths; a failed output check is our bug, not the caller's.
-  const issues = error.code === 'BAD_REQUEST' ? issuesOf(error.cause) : undefined;
-  const fieldErrors = issues?.map((issue) => ({
-    path: pathToString(issue.path),
-    message: issue.message,
-  }));
+  const fieldErrors = fieldErrorsOf(error);
   const { stack: _stack, ...data } = shape.data;
   return {
     ...shape,

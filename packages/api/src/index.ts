@@ -21,7 +21,7 @@ export {
 export { ApiMetrics } from './metrics/api-metrics.js';
 export { ProcedureRateLimiter, type RateLimitState } from './rate-limit/procedure-rate-limiter.js';
 export { parseRateLimitRules, type RateLimitRules } from './rate-limit/rate-limit-rules.js';
-export type { ErrorShape } from './error-formatter.js';
+export { fieldErrorsOf, type ErrorShape } from './error-formatter.js';
 export { appRouter, createCaller, type AppRouter } from './root.js';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -13,6 +13,11 @@ export const embedInputSchema = z.object({
     .array(embedTextSchema)
     .min(1, 'texts must hold at least one text')
     .max(limits.embedMaxTexts, `texts holds at most ${limits.embedMaxTexts} items`),
+  /**
+   * Keep the first N dimensions, re-normalized: meaningful only for models trained for it
+   * (Matryoshka embeddings); refused above the model's own size.
+   */
+  dimensions: z.number().int().min(1).max(limits.embedMaxDimensions).optional(),
 });
 export type EmbedInput = z.infer<typeof embedInputSchema>;
 

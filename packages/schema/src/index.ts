@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './chat.js';
+export * from './chat-output-controls.js';
 export * from './embed.js';
 export * from './error-code.js';
 export * from './health.js';

@@ -1,4 +1,5 @@
-import { ModelError, type ModelManager } from '@mlrpc/models';
+import { ModelError, ToolCallStream, type GenerationStep, type ModelManager } from '@mlrpc/models';
+import type { TokenLogprob } from '@mlrpc/schema';
 import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { StoredGeneration } from './stored-generation.js';
 
@@ -16,6 +17,23 @@ export async function runGeneration(
   const { settings } = generation;
   const remaining = settings.maxTokens - generation.completionTokens;
   generation.state = 'running';
+  // Log-probabilities of tokens whose text has not come out yet ride on the next delta.
+  let logprobs: TokenLogprob[] = [];
+  const onStep = (step: GenerationStep) => {
+    if (step.constrained && settings.tools?.length) generation.toolCalls ??= new ToolCallStream();
+    if (step.logprobs) logprobs.push(...step.logprobs);
+    if (!step.text) return;
+    generation.text += step.text;
+    const carried = logprobs.length > 0 ? { logprobs } : {};
+    logprobs = [];
+    if (!generation.toolCalls) {
+      generation.push({ type: 'delta', text: step.text, ...carried });
+      return;
+    }
+    for (const event of generation.toolCalls.push(step.text)) {
+      generation.push(event.type === 'tool-call-delta' ? { ...event, ...carried } : event);
+    }
+  };
   try {
     const result =
       remaining > 0
@@ -31,10 +49,7 @@ export async function runGeneration(
               generation.servedBy = servedBy;
               generation.push({ type: 'start', generationId: generation.id, ...servedBy });
             },
-            onText: (text) => {
-              generation.text += text;
-              generation.push({ type: 'delta', text });
-            },
+            onStep,
             onTokens: (tokens) => {
               generation.completionTokens += tokens;
             },
@@ -53,7 +68,9 @@ export async function runGeneration(
     generation.push({
       type: 'end',
       generationId: generation.id,
-      finishReason: result?.finishReason ?? 'length',
+      finishReason: generation.toolCalls?.calls.length
+        ? 'tool_calls'
+        : (result?.finishReason ?? 'length'),
       usage: {
         promptTokens: generation.promptTokens,
         completionTokens: generation.completionTokens,

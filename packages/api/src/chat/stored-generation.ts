@@ -1,11 +1,11 @@
 import type { ChatStreamEvent } from '@mlrpc/schema';
-import type { ChatRequest, RunOptions } from '@mlrpc/models';
+import type { ChatRequest, RunOptions, ToolCallStream } from '@mlrpc/models';
 
 export type GenerationState = 'running' | 'interrupted' | 'finished' | 'failed';
 
 export type GenerationSettings = Omit<
   ChatRequest,
-  'generationId' | 'continueFrom' | 'onText' | 'onTokens'
+  'generationId' | 'continueFrom' | 'onText' | 'onTokens' | 'onStep'
 > &
   Omit<RunOptions, 'signal' | 'onServedBy'>;
 
@@ -20,6 +20,8 @@ export class StoredGeneration {
   completionTokens = 0;
   ttftMs: number | undefined;
   servedBy: { model: string; version: string } | undefined;
+  /** Set once the reply turned out to be tool calls: reads them out of the text as it comes. */
+  toolCalls: ToolCallStream | undefined;
   error: unknown;
   private currentState: GenerationState = 'running';
   /** Followers waiting for the next event or state change: woken together, then forgotten. */

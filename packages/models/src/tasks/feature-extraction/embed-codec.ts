@@ -3,6 +3,8 @@ import type { EmbeddingBatch } from './embedding-model.js';
 
 export interface EmbedRequest {
   texts: string[];
+  /** Keep only the first N dimensions, re-normalized (Matryoshka models). */
+  dimensions?: number | undefined;
 }
 
 /** Texts from many callers become one list; the vectors are cut back per caller. */

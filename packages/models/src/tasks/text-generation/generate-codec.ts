@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@mlrpc/schema';
+import type { ChatMessage, TokenLogprob } from '@mlrpc/schema';
 import type { BatchCodec } from '../../serving/batch-codec.js';
 import type { ServingHooks } from '../task-definition.js';
 import type {
@@ -19,6 +19,8 @@ export interface GenerateRequest {
   /** When the request was admitted, and when its first text arrived: time to first token. */
   admittedAt: number;
   firstTextAt?: number;
+  /** Token log-probabilities gathered as they come, when asked for. */
+  logprobs?: TokenLogprob[] | undefined;
 }
 
 /** One generation as a worker runs it. */
@@ -62,6 +64,7 @@ export function generateCodec(
             hooks.onTokens(step.tokens);
             request.onTokens?.(step.tokens);
           }
+          if (step.logprobs) request.logprobs?.push(...step.logprobs);
           request.onStep?.(step);
         },
       };

@@ -5,6 +5,7 @@ import {
   TextStreamer,
   type TextGenerationPipeline,
 } from '@huggingface/transformers';
+import { ModelError } from '../../model-error.js';
 import { continuationTokens, endOfSequenceIds, promptTokens } from './chat-prompt.js';
 import { StopSequenceFilter } from './stop-sequence-filter.js';
 import type { Generation, TextGenerationModel } from './text-generation-model.js';
@@ -25,7 +26,13 @@ export function pipelineGeneration(generator: TextGenerationPipeline): TextGener
   let previous: Promise<unknown> = Promise.resolve();
 
   const generateOne: TextGenerationModel['generate'] = async (messages, options) => {
-    const prompt = promptTokens(tokenizer, messages);
+    if (options.constraint || options.topLogprobs !== undefined) {
+      throw new ModelError(
+        'INVALID_INPUT',
+        "this model runs through transformers.js' own generate (its ONNX session has no KV cache mlrpc can drive): JSON output, tool calls and logprobs need one that has",
+      );
+    }
+    const prompt = promptTokens(tokenizer, messages, options);
     const earlier = options.continueFromTokens?.ids ?? continuationTokens(tokenizer, options);
     const ids = [...prompt, ...earlier];
     const inputs = {

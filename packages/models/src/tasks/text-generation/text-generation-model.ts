@@ -1,4 +1,12 @@
-import type { ChatMessage, FinishReason } from '@mlrpc/schema';
+import type {
+  ChatMessage,
+  FinishReason,
+  ResponseFormat,
+  TokenLogprob,
+  ToolChoice,
+  ToolDefinition,
+} from '@mlrpc/schema';
+import type { ConstraintSpec } from './constraints/constraint-factory.js';
 
 /** Tokens a local model generated earlier for this turn (a stream being resumed). */
 export interface EarlierTokens {
@@ -21,6 +29,18 @@ export interface GenerateSettings {
   continueFromTokens?: EarlierTokens | undefined;
   /** Continue after this assistant text (remote servers take text, not tokens). */
   continueFrom?: string | undefined;
+  /** Raw text to continue instead of messages (no chat template). */
+  prompt?: string | undefined;
+  /** JSON the output must be; local models enforce it token by token (stop strings then do not apply). */
+  constraint?: ConstraintSpec | undefined;
+  /** What the caller asked for, passed on as such to remote servers (local ones use `constraint`). */
+  responseFormat?: ResponseFormat | undefined;
+  /** Tools shown to the model: through its chat template, or a system message when it has none. */
+  tools?: ToolDefinition[] | undefined;
+  toolChoice?: ToolChoice | undefined;
+  parallelToolCalls?: boolean | undefined;
+  /** Report each token's log-probability and this many alternatives; undefined: none. */
+  topLogprobs?: number | undefined;
 }
 
 /** One step of a generation as it is reported: the tokens it added and the text they completed. */
@@ -33,6 +53,10 @@ export interface GenerationStep {
   ids?: number[];
   textTokens?: number;
   heldText?: string;
+  /** The generated tokens' log-probabilities (when asked for; never the end of sequence). */
+  logprobs?: TokenLogprob[];
+  /** On the first step of output under the constraint: JSON follows (tool calls, with tools). */
+  constrained?: boolean;
 }
 
 export interface GenerateOptions extends GenerateSettings {
@@ -46,6 +70,8 @@ export interface Generation {
   finishReason: FinishReason;
   promptTokens: number;
   completionTokens: number;
+  /** Whether the output is the constrained JSON (a tool call, when tools were given). */
+  constrained?: boolean;
 }
 
 /**

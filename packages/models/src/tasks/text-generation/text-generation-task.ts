@@ -1,5 +1,7 @@
 import type { ChatCompleteOutput, ChatMessage } from '@mlrpc/schema';
 import type { TaskDefinition } from '../task-definition.js';
+import { compileJsonSchema } from './constraints/json-schema-compiler.js';
+import { outputConstraint, parseToolCalls } from './tool-calls.js';
 import {
   generateCodec,
   runGeneration,
@@ -14,8 +16,11 @@ import type {
 } from './text-generation-model.js';
 
 /** One chat turn as callers ask for it. */
-export interface ChatRequest extends GenerateSettings {
-  messages: ChatMessage[];
+export interface ChatRequest extends Omit<GenerateSettings, 'constraint' | 'topLogprobs'> {
+  /** The conversation, or undefined with a raw `prompt`. */
+  messages?: ChatMessage[] | undefined;
+  logprobs?: boolean | undefined;
+  topLogprobs?: number | undefined;
   generationId: string;
   /** Told each piece of text as soon as it is final. */
   onText?: ((text: string) => void) | undefined;
@@ -54,10 +59,8 @@ export const textGenerationTask: TaskDefinition<
       runGeneration(model, payload, context.signal, context.report),
     dispose: (model: TextGenerationModel) => model.dispose(),
   },
-  admit: (input) => ({
-    generationId: input.generationId,
-    messages: input.messages,
-    settings: {
+  admit(input) {
+    const settings: GenerateSettings = {
       maxTokens: input.maxTokens,
       temperature: input.temperature,
       topP: input.topP,
@@ -65,23 +68,53 @@ export const textGenerationTask: TaskDefinition<
       ...(input.seed === undefined ? {} : { seed: input.seed }),
       ...(input.continueFrom ? { continueFrom: input.continueFrom } : {}),
       ...(input.continueFromTokens ? { continueFromTokens: input.continueFromTokens } : {}),
-    },
-    onText: input.onText ?? (() => undefined),
-    onTokens: input.onTokens,
-    onStep: input.onStep,
-    admittedAt: performance.now(),
-  }),
+      ...(input.prompt === undefined ? {} : { prompt: input.prompt }),
+      ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
+      ...(input.tools?.length
+        ? {
+            tools: input.tools,
+            toolChoice: input.toolChoice,
+            parallelToolCalls: input.parallelToolCalls,
+          }
+        : {}),
+      ...(input.logprobs || (input.topLogprobs ?? 0) > 0
+        ? { topLogprobs: input.topLogprobs ?? 0 }
+        : {}),
+    };
+    // Schemas generation cannot enforce are refused here, before anything queues.
+    input.tools?.forEach((tool, index) =>
+      compileJsonSchema(tool.parameters, `tools.${index}.parameters (${tool.name})`),
+    );
+    const constraint = outputConstraint(settings);
+    if (constraint && constraint.schema !== 'json-object') compileJsonSchema(constraint.schema);
+    return {
+      generationId: input.generationId,
+      messages: input.messages ?? [],
+      settings: constraint ? { ...settings, constraint } : settings,
+      onText: input.onText ?? (() => undefined),
+      onTokens: input.onTokens,
+      onStep: input.onStep,
+      admittedAt: performance.now(),
+      logprobs: settings.topLogprobs === undefined ? undefined : [],
+    };
+  },
   codec: (_metadata, hooks) => generateCodec(hooks),
   // Generations share their model's worker: its batch decoder runs up to maxBatchSize together.
   concurrency: (entry) => (entry.provider === 'local' ? entry.maxBatchSize : 1),
   output(generation, served, request) {
     const finished = performance.now();
     const generatingMs = served.inferenceTimeMs;
+    const toolCalls =
+      generation.constrained && request.settings.tools?.length
+        ? parseToolCalls(generation.text)
+        : undefined;
     return {
       ...served,
       generationId: request.generationId,
-      text: generation.text,
-      finishReason: generation.finishReason,
+      text: toolCalls ? '' : generation.text,
+      finishReason: toolCalls ? 'tool_calls' : generation.finishReason,
+      ...(toolCalls ? { toolCalls } : {}),
+      ...(request.logprobs ? { logprobs: request.logprobs } : {}),
       usage: {
         promptTokens: generation.promptTokens,
         completionTokens: generation.completionTokens,

@@ -3,6 +3,8 @@ import type { ModelEntry } from '../../model-config.js';
 import type { LoadContext } from '../../runtime/load-context.js';
 import { loadPipeline } from '../../runtime/transformers-pipeline.js';
 import { continuationTokens, endOfSequenceIds, promptTokens } from './chat-prompt.js';
+import { ConstraintFactory } from './constraints/constraint-factory.js';
+import { buildTokenVocabulary } from './constraints/token-vocabulary.js';
 import { BatchDecoder } from './decoding/batch-decoder.js';
 import { DecoderSession, type OrtSession } from './decoding/decoder-session.js';
 import { DecodingSequence } from './decoding/decoding-sequence.js';
@@ -32,11 +34,26 @@ export async function loadTransformersTextGeneration(
   const session = DecoderSession.from(sessions?.model);
   if (!session) return pipelineGeneration(generator);
   const { tokenizer } = generator;
-  const config = generator.model.config as { max_position_embeddings?: number };
+  const config = generator.model.config as {
+    max_position_embeddings?: number;
+    vocab_size?: number;
+  };
+  const decode = (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: true });
+  const endOfSequence = endOfSequenceIds(generator);
+  const vocabularySize = config.vocab_size ?? tokenizer.get_vocab().size;
   const tools = {
-    decode: (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: true }),
-    endOfSequence: endOfSequenceIds(generator),
+    decode,
+    endOfSequence,
     maxContext: config.max_position_embeddings ?? Number.POSITIVE_INFINITY,
+    constraints: new ConstraintFactory(
+      () =>
+        buildTokenVocabulary(
+          decode,
+          vocabularySize,
+          tokenizer.encode('a', { add_special_tokens: false }),
+        ),
+      [...endOfSequence],
+    ),
   };
   const decoder = new BatchDecoder(session, {
     maxSequences: entry.maxBatchSize,
@@ -45,7 +62,7 @@ export async function loadTransformersTextGeneration(
   });
   return {
     async generate(messages, options) {
-      const prompt = promptTokens(tokenizer, messages);
+      const prompt = promptTokens(tokenizer, messages, options);
       const fromText = continuationTokens(tokenizer, options);
       // A text continuation was shown whole: none of its tokens waits for its text.
       const earlier = options.continueFromTokens ?? {
