@@ -16,6 +16,7 @@ import { constrainedGeneration, constrainedModes } from './constrained-bench.js'
 import { rawEmbedThroughput, serverEmbedThroughput } from './embed-bench.js';
 import { livenessUnderLoad } from './health-bench.js';
 import { bigJobSeconds, jobsOnRedis } from './jobs-bench.js';
+import { startTestRedis } from '@mlrpc/jobs/testing';
 import { irisInput, irisThroughput, sampleProbabilities, type IrisTarget } from './iris-bench.js';
 import { httpLoad } from './load.js';
 import { readFloatInitializers } from './onnx-initializers.js';
@@ -54,7 +55,10 @@ function hasFastApi(): boolean {
 const benchKey = 'bench-key-0123456789abcdef';
 
 /** The server as tests and defaults run it, or with production middleware switched on too. */
-async function startMlrpc(production = false): Promise<ServiceProcess> {
+async function startMlrpc(
+  production = false,
+  extraEnv: Record<string, string> = {},
+): Promise<ServiceProcess> {
   const productionEnv: Record<string, string> = production
     ? {
         API_KEYS: JSON.stringify([
@@ -78,6 +82,7 @@ async function startMlrpc(production = false): Promise<ServiceProcess> {
       MODELS_OFFLINE: '1',
       LOG_LEVEL: 'info',
       ...productionEnv,
+      ...extraEnv,
     },
     readyUrl: (line) =>
       line.includes('mlrpc server listening')
@@ -150,6 +155,21 @@ const unbatchedEmbed = await serverEmbedThroughput(
 log('streaming chat through the server');
 await client.models.load.mutate({ id: 'llama-random' });
 const serverChat = await serverGeneration(mlrpc.url, 5);
+
+log(
+  'streaming chat with its events written to Redis (REDIS_URL), alternating with the server without',
+);
+const chatRedis = await startTestRedis();
+const replica = await startMlrpc(false, { REDIS_URL: chatRedis.url });
+await createClient({ url: replica.url }).models.load.mutate({ id: 'llama-random' });
+const chatStore: BenchResults['chatStore'] = { memory: [], redis: [] };
+// Alternating runs, so both servers see the same machine state.
+for (let run = 0; run < 5; run += 1) {
+  chatStore.memory.push(...(await serverGeneration(mlrpc.url, 1)));
+  chatStore.redis.push(...(await serverGeneration(replica.url, 1)));
+}
+await replica.stop();
+await chatRedis.stop();
 
 log('chat under concurrency: 1 to 16 streams on llama-random and wordnet-chat');
 await client.models.load.mutate({ id: 'wordnet-chat' });
@@ -267,6 +287,7 @@ const results: BenchResults = {
   liveness,
   rawChat,
   serverChat,
+  chatStore,
   memory: { afterWarmUpMiB, afterRequestsMiB, requests: 10_000 },
   jobs,
   chatConcurrency,

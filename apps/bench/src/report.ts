@@ -31,6 +31,8 @@ export interface BenchResults {
   liveness: LivenessUnderLoad;
   rawChat: GenerationRun[];
   serverChat: GenerationRun[];
+  /** The same lone stream alternating between a server keeping events in memory and one writing them to Redis. */
+  chatStore: { memory: GenerationRun[]; redis: GenerationRun[] };
   memory: { afterWarmUpMiB: number; afterRequestsMiB: number; requests: number };
   jobs: JobsResults;
   /** Aggregate tokens/s and time to first token by model and number of streams. */
@@ -79,6 +81,10 @@ export function renderReport(results: BenchResults): string {
   const rawTtft = median(results.rawChat.map((run) => run.ttftMs));
   const serverTtft = median(results.serverChat.map((run) => run.ttftMs));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const storeTokens = (store: 'memory' | 'redis') =>
+    median(results.chatStore[store].map((run) => run.tokensPerSecond));
+  const storeTtft = (store: 'memory' | 'redis') =>
+    median(results.chatStore[store].map((run) => run.ttftMs));
   const { textTasks, chatConcurrency } = results;
   const aggregate = (model: string, streams: number) =>
     median((chatConcurrency[model]?.[streams] ?? []).map((run) => run.tokensPerSecond));
@@ -112,6 +118,7 @@ export function renderReport(results: BenchResults): string {
     `| chat: time to first token at 8 streams <= 2x idle (llama-random / wordnet-chat) | ${number(ttftRatio('llama-random'), 2)}x / ${number(ttftRatio('wordnet-chat'), 2)}x | ${verdict(ttftRatio('llama-random') <= 2 && ttftRatio('wordnet-chat') <= 2)} |`,
     `| chat tokens/s over SSE >= 0.95x raw in-process generation | ${number(serverTokens / rawTokens, 2)}x (${number(serverTokens)} vs ${number(rawTokens)}) | ${verdict(serverTokens >= 0.95 * rawTokens)} |`,
     `| time to first token overhead <= 10 ms | ${number(serverTtft - rawTtft, 1)} ms (${number(serverTtft, 1)} vs ${number(rawTtft, 1)} ms) | ${verdict(serverTtft - rawTtft <= 10)} |`,
+    `| chat events written to Redis (any replica resumes): cost on tokens/s and time to first token | ${number((1 - storeTokens('redis') / storeTokens('memory')) * 100, 1)}% (${number(storeTokens('redis'))} vs ${number(storeTokens('memory'))}), ${number(storeTtft('redis') - storeTtft('memory'), 1)} ms | (reported) |`,
     `| text classification through the server vs raw in-process (texts/s) | ${number(serverTexts / rawTexts, 2)}x (${number(serverTexts)} vs ${number(rawTexts)}) | (reported) |`,
     `| reranking with a cross-encoder through the server vs raw in-process (pairs/s) | ${number(serverPairs / rawPairs, 2)}x (${number(serverPairs)} vs ${number(rawPairs)}) | (reported) |`,
     `| jobs/s, 1,000 small embed jobs via Redis and ${results.jobs.workers} workers | ${number(median(results.jobs.jobsPerSecond))} | (reported) |`,
@@ -164,6 +171,17 @@ export function renderReport(results: BenchResults): string {
     '|---|---|---|',
     `| raw in-process generate | ${number(rawTokens)} ${runsOf(results.rawChat.map((run) => run.tokensPerSecond))} | ${number(rawTtft, 1)} |`,
     `| mlrpc chat.stream over SSE | ${number(serverTokens)} ${runsOf(results.serverChat.map((run) => run.tokensPerSecond))} | ${number(serverTtft, 1)} |`,
+    '',
+    'Cost of multi-replica streams: the same lone stream, alternating run by run between this server (events',
+    'kept in memory) and a second one started with `REDIS_URL` (every event appended to a Redis stream, AOF with',
+    'fsync on every write, and the generation lock renewed), so that any replica can resume it.',
+    '',
+    '| events kept in | tokens/s | time to first token, ms |',
+    '|---|---|---|',
+    ...(['memory', 'redis'] as const).map((store) => {
+      const runs = results.chatStore[store];
+      return `| ${store === 'memory' ? 'memory (one server)' : 'Redis (any replica resumes)'} | ${number(median(runs.map((run) => run.tokensPerSecond)))} ${runsOf(runs.map((run) => run.tokensPerSecond))} | ${number(median(runs.map((run) => run.ttftMs)), 1)} |`;
+    }),
     '',
     '## 8. Chat under concurrency (continuous batching)',
     '',

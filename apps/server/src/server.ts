@@ -1,15 +1,19 @@
 import { once, setMaxListeners } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import {
   ApiMetrics,
-  GenerationStore,
   loadApiKeys,
+  MemoryGenerationStore,
   ProcedureRateLimiter,
+  RedisGenerationStore,
   type ApiDependencies,
+  type GenerationStore,
 } from '@mlrpc/api';
 import { createEngine, createJobBackend, createJobWorker } from '@mlrpc/engine';
-import { connectRedis } from '@mlrpc/jobs';
+import { connectRedis, connectRedisFailFast } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createRequestListener } from './request-listener.js';
@@ -45,7 +49,18 @@ export async function startServer(
     onTrouble: (model, message) => logger.warn({ model }, message),
     secret: (name) => processEnv()[name],
   });
-  const generations = new GenerationStore(env.CHAT_RESUME_TTL_MS);
+  // With Redis, chat generations are shared by every replica: any of them resumes any stream.
+  const generationRedis = env.REDIS_URL ? connectRedisFailFast(env.REDIS_URL) : undefined;
+  const generationEvents = generationRedis?.duplicate();
+  const generations: GenerationStore =
+    generationRedis && generationEvents
+      ? new RedisGenerationStore(generationRedis, generationEvents, {
+          prefix: env.REDIS_PREFIX,
+          ttlMs: env.CHAT_RESUME_TTL_MS,
+          replica: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          onError: (error) => logger.warn({ err: error }, 'chat generation store: Redis failed'),
+        })
+      : new MemoryGenerationStore(env.CHAT_RESUME_TTL_MS);
   let shuttingDown = false;
   const shutdown = new AbortController();
   // Every open stream listens for shutdown: thousands of listeners are expected, not a leak.
@@ -142,8 +157,11 @@ export async function startServer(
       await workerClosed;
       await jobs.close();
       await rateLimitRedis?.quit().catch(() => undefined);
+      // Generations still running here record their interruption for another replica to take.
+      await generations.close();
+      await generationRedis?.quit().catch(() => undefined);
+      generationEvents?.disconnect();
       await models.close();
-      generations.close();
     },
   };
 }

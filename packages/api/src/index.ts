@@ -2,7 +2,8 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './root.js';
 
 export { ApiError, errorCodeOf } from './api-error.js';
-export { GenerationStore } from './chat/generation-store.js';
+export { MemoryGenerationStore, type GenerationStore } from './chat/generation-store.js';
+export { RedisGenerationStore } from './chat/redis-generation-store.js';
 export {
   allows,
   ApiKeyRing,

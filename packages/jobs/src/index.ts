@@ -4,7 +4,11 @@ export {
   type BullmqJobWorkerOptions,
   type JobWorkerEvent,
 } from './bullmq/bullmq-job-worker.js';
-export { connectRedis, type RedisJobSettings } from './bullmq/redis-connection.js';
+export {
+  connectRedis,
+  connectRedisFailFast,
+  type RedisJobSettings,
+} from './bullmq/redis-connection.js';
 export { EmbeddedJobBackend, type EmbeddedJobOptions } from './embedded/embedded-job-backend.js';
 export {
   finishedStatuses,

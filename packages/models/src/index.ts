@@ -20,7 +20,10 @@ export {
   type TaskOutput,
 } from './tasks/task-table.js';
 export type { ChatRequest } from './tasks/text-generation/text-generation-task.js';
-export type { GenerationStep } from './tasks/text-generation/text-generation-model.js';
+export type {
+  EarlierTokens,
+  GenerationStep,
+} from './tasks/text-generation/text-generation-model.js';
 export { ToolCallStream, parseToolCalls } from './tasks/text-generation/tool-calls.js';
 export {
   compileJsonSchema,

@@ -207,3 +207,12 @@ export const chatStreamEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type ChatStreamEvent = z.infer<typeof chatStreamEventSchema>;
+
+/** chat.cancel: stops a streamed generation of the caller's, wherever it runs. */
+export const chatCancelInputSchema = z
+  .object({ generationId: z.string().min(1).max(100) })
+  .strict();
+export const chatCancelOutputSchema = z.object({
+  /** False when no such generation of the caller's is running. */
+  cancelled: z.boolean(),
+});

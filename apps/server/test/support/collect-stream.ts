@@ -6,11 +6,14 @@ type StreamEvent = {
   receivedAt: number;
 };
 
-/** Subscribes to chat.stream and resolves with every event (and when it arrived) once `end` comes. */
+/**
+ * Subscribes to chat.stream and resolves with every event (and when it arrived) once `end`
+ * comes, or unsubscribes early after so many deltas or events (a cut connection).
+ */
 export function collectChatStream(
   client: MlrpcClient,
   input: RouterInputs['chat']['stream'],
-  options: { stopAfterDeltas?: number } = {},
+  options: { stopAfterDeltas?: number; stopAfterEvents?: number } = {},
 ): Promise<StreamEvent[]> {
   return new Promise((resolve, reject) => {
     const events: StreamEvent[] = [];
@@ -19,7 +22,12 @@ export function collectChatStream(
       onData: ({ id, data }) => {
         events.push({ id, data, receivedAt: performance.now() });
         if (data.type === 'delta') deltas += 1;
-        if (data.type === 'end' || data.type === 'error' || deltas === options.stopAfterDeltas) {
+        if (
+          data.type === 'end' ||
+          data.type === 'error' ||
+          deltas === options.stopAfterDeltas ||
+          events.length === options.stopAfterEvents
+        ) {
           subscription.unsubscribe();
           resolve(events);
         }

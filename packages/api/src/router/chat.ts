@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { chatCompleteOutputSchema, chatInputSchema, chatStreamInputSchema } from '@mlrpc/schema';
+import {
+  chatCancelInputSchema,
+  chatCancelOutputSchema,
+  chatCompleteOutputSchema,
+  chatInputSchema,
+  chatStreamInputSchema,
+} from '@mlrpc/schema';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { ApiError, fromEngineError } from '../api-error.js';
 import { runGeneration } from '../chat/run-generation.js';
@@ -48,26 +54,28 @@ export const chatRouter = {
     signal,
   }) {
     const { lastEventId, ...settings } = input;
-    const stopped = new AbortController();
-    const abort = () => stopped.abort();
-    signal?.addEventListener('abort', abort, { once: true });
-    ctx.shutdown.addEventListener('abort', abort, { once: true });
+    const following = new AbortController();
+    const stop = () => following.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    ctx.shutdown.addEventListener('abort', stop, { once: true });
     let generation;
     let from = 0;
     if (lastEventId) {
       const { generationId, index } = parseEventId(lastEventId);
-      generation = ctx.generations.get(generationId);
+      // Someone else's generation reads as unknown: its existence is not revealed either.
+      generation = await ctx.generations.open(generationId, ctx.owner);
       if (!generation) {
         throw new ApiError('NOT_FOUND', `generation ${generationId} is unknown or has expired`);
       }
       from = index + 1;
     } else {
-      generation = ctx.generations.create(randomUUID(), settings);
-      void runGeneration(generation, ctx.models, stopped.signal, ctx.metrics);
+      generation = await ctx.generations.create(randomUUID(), ctx.owner, settings);
+      void runGeneration(generation, ctx.models, ctx.metrics);
     }
+    let settled = false;
     try {
       for (;;) {
-        const events = generation.follow(from, stopped.signal);
+        const events = generation.follow(from, following.signal);
         let step = await events.next();
         while (!step.done) {
           const [index, event] = step.value;
@@ -76,18 +84,26 @@ export const chatRouter = {
           step = await events.next();
         }
         if (step.value === 'failed') {
+          settled = true;
           if (generation.events.at(-1)?.type === 'error') return;
-          throw fromEngineError(generation.error);
+          throw fromEngineError(
+            generation.error ?? new ApiError('INTERNAL_ERROR', 'the generation failed'),
+          );
         }
-        if (step.value !== 'interrupted') return;
-        // Another resumer may have restarted it since this loop saw the interruption.
-        if (generation.state === 'interrupted')
-          void runGeneration(generation, ctx.models, stopped.signal, ctx.metrics);
+        if (step.value !== 'interrupted') {
+          settled = true;
+          return;
+        }
+        // Nobody is generating (its caller left, its replica stopped or died): the first
+        // follower to claim it continues it here; the others follow on.
+        if (await ctx.generations.claim(generation)) {
+          void runGeneration(generation, ctx.models, ctx.metrics);
+        }
       }
     } catch (error) {
-      if (!stopped.signal.aborted) throw error;
+      if (!following.signal.aborted) throw error;
       if (ctx.shutdown.aborted && !signal?.aborted) {
-        // The generation lives in this process: tell the caller to start over elsewhere.
+        // This server is going: tell the caller to resume elsewhere (another replica continues).
         yield tracked(`${generation.id}:${from}`, {
           type: 'error' as const,
           errorCode: 'SHUTTING_DOWN' as const,
@@ -96,9 +112,23 @@ export const chatRouter = {
         });
       }
     } finally {
-      signal?.removeEventListener('abort', abort);
-      ctx.shutdown.removeEventListener('abort', abort);
-      stopped.abort();
+      signal?.removeEventListener('abort', stop);
+      ctx.shutdown.removeEventListener('abort', stop);
+      // The owner leaving stops the generation wherever it runs; it stays resumable.
+      if (!settled && following.signal.aborted) {
+        const reason = ctx.shutdown.aborted && !signal?.aborted ? 'shutdown' : 'left';
+        void ctx.generations.cancel(generation.id, ctx.owner, reason).catch(() => false);
+      }
+      ctx.generations.release(generation);
+      following.abort();
     }
   }),
+
+  /** Stops a streamed generation wherever it runs; it stays resumable until it expires. */
+  cancel: inferProcedure
+    .input(chatCancelInputSchema)
+    .output(chatCancelOutputSchema)
+    .mutation(async ({ ctx, input }) => ({
+      cancelled: await ctx.generations.cancel(input.generationId, ctx.owner, 'cancelled'),
+    })),
 } satisfies TRPCRouterRecord;

@@ -9,7 +9,7 @@ import {
   recordingTokenClassifier,
 } from '@mlrpc/models/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GenerationStore } from '../chat/generation-store.js';
+import { MemoryGenerationStore } from '../chat/generation-store.js';
 import { createContext } from '../context.js';
 import { ApiMetrics } from '../metrics/api-metrics.js';
 import { ProcedureRateLimiter } from '../rate-limit/procedure-rate-limiter.js';
@@ -61,7 +61,7 @@ const caller = createCaller(
     {
       models,
       jobs,
-      generations: new GenerationStore(),
+      generations: new MemoryGenerationStore(),
       imageFetch,
       apiKeys: null,
       rateLimiter: new ProcedureRateLimiter({}, undefined),

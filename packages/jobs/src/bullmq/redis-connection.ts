@@ -17,3 +17,17 @@ export const jobQueueName = 'jobs';
 export function connectRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
 }
+
+/**
+ * A Redis connection whose commands fail within about a second while Redis is away, instead of
+ * waiting for it: for work that has an answer without Redis (rate limits fall back to memory,
+ * requests get a quick 503) rather than one that must wait.
+ */
+export function connectRedisFailFast(url: string): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+}
