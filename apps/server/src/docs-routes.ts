@@ -4,6 +4,7 @@ import swaggerUi from 'swagger-ui-express';
 import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
 import { contextFor } from './request-context.js';
 import { responseHeaders } from './response-headers.js';
+import { restBody } from './rest-body.js';
 
 /**
  * The REST face of the non-streaming procedures (`/api/...`), its OpenAPI document
@@ -30,6 +31,7 @@ export function docsRoutes(dependencies: ApiDependencies, bodyLimit: number): Ro
   );
   router.use(
     restPrefix,
+    restBody(bodyLimit),
     createOpenApiExpressMiddleware({
       router: appRouter,
       maxBodySize: bodyLimit,

@@ -93,6 +93,68 @@ describe('generic ONNX models (iris)', () => {
       { ...invalid, message: /product of dims/ },
     );
   });
+
+  it('refuses values a dtype cannot hold, instead of computing on Infinity', async () => {
+    const invalid = { code: 'BAD_REQUEST', httpStatus: 400, errorCode: 'INVALID_INPUT' };
+    // Finite in JSON, Infinity in float32: the model would answer NaN.
+    await expectApiError(
+      harness.client.predict.mutate({
+        inputs: { features: { dtype: 'float32', dims: [1, 4], data: [1e39, 0, 0, 0] } },
+      }),
+      { ...invalid, message: /float32 holds numbers within ±3\.4e38; data\[0\] is 1e\+39/ },
+    );
+    await expectApiError(
+      harness.client.predict.mutate({
+        inputs: { features: { dtype: 'int32', dims: [1, 4], data: [1, 2, 3.5, 4] } },
+      }),
+      { ...invalid, message: /int32 holds integers/ },
+    );
+    // The largest float32 still runs; its outputs are not finite, which JSON cannot carry.
+    await expectApiError(
+      harness.client.predict.mutate({
+        inputs: { features: { dtype: 'float32', dims: [1, 4], data: [3.4e38, 3.4e38, 0, 0] } },
+      }),
+      { ...invalid, message: /output "\w+" is not finite/ },
+    );
+  });
+
+  it('bounds the response a call can make: a 1,000,000-element tensor is refused, small', async () => {
+    const rows = 250_000;
+    const response = await fetch(`${harness.url}/trpc/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        json: {
+          model: 'iris',
+          inputs: {
+            features: {
+              dtype: 'float32',
+              dims: [rows, 4],
+              data: new Array<number>(rows * 4).fill(1.5),
+            },
+          },
+        },
+      }),
+    });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(text.length).toBeLessThan(2_000);
+    expect(text).toMatch(/outputs would hold more than 262144 numbers/);
+    // And the most a call may return still comes back whole.
+    const most = Math.floor(65_536 / 3);
+    const answer = tensorResult(
+      await harness.client.predict.mutate({
+        inputs: {
+          features: {
+            dtype: 'float32',
+            dims: [most, 4],
+            data: new Array<number>(most * 4).fill(1.5),
+          },
+        },
+      }),
+    );
+    expect(answer.predictions).toHaveLength(most);
+  });
 });
 
 describe('versions and A/B routing', () => {

@@ -109,9 +109,19 @@ describe('health on an offline machine with the default hub config', () => {
       }
       expect(model.state).toBe('failed');
       expect(model.error).toMatch(/local_files_only|allowRemoteModels|not found/i);
+      // The public health page names no server file path and no URL.
+      expect(model.error).not.toContain(repositoryRoot);
+      expect(model.error).not.toMatch(/(^|[\s'"(])\/[^\s'"]+\/|:\/\//);
     }
     const ready = await fetch(`${harness.url}/health/ready`);
     expect(ready.status).toBe(503);
+    // The tRPC route says so in its status too, as GET /health does; the typed client still reads it.
+    expect((await fetch(`${harness.url}/health`)).status).toBe(503);
+    const trpc = await fetch(`${harness.url}/trpc/health`);
+    expect(trpc.status).toBe(503);
+    expect(await trpc.json()).toMatchObject({
+      result: { data: { json: { status: 'unhealthy' } } },
+    });
     expect((await fetch(`${harness.url}/health/live`)).status).toBe(200);
   });
 

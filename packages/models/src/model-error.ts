@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@mlrpc/schema';
+import { redactLocations } from './redact-locations.js';
 
 /** An engine failure that carries our error code, so the API layer can report it without guessing. */
 export class ModelError extends Error {
@@ -20,6 +21,6 @@ export class ModelError extends Error {
 /** Turns anything thrown while running a model into a ModelError, keeping ours untouched. */
 export function toModelError(error: unknown, code: ErrorCode, prefix: string): ModelError {
   if (error instanceof ModelError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = redactLocations(error instanceof Error ? error.message : String(error));
   return new ModelError(code, `${prefix}: ${detail}`, { cause: error });
 }

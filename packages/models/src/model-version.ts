@@ -1,6 +1,7 @@
 import type { ModelInfo, ModelState, ModelStats } from '@mlrpc/schema';
 import type { DevicePlan } from './device/plan-devices.js';
 import type { ModelEntry } from './model-config.js';
+import { redactLocations } from './redact-locations.js';
 import { ModelError } from './model-error.js';
 import type { ExecutionDevice } from './runtime/load-context.js';
 import type { ServedModel, ServingStats } from './serving/served-model.js';
@@ -209,7 +210,9 @@ export class ModelVersion {
           failures.length > 0 ? `fell back to ${device}: ${failures.join('; ')}` : plan.note;
         return model;
       } catch (error) {
-        failures.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(
+          `${device}: ${redactLocations(error instanceof Error ? error.message : String(error))}`,
+        );
       }
     }
     this.state = 'failed';

@@ -14,6 +14,10 @@ export const limits = {
   tensorMaxElements: 1_000_000,
   tensorMaxRank: 8,
   tensorMaxInputs: 32,
+  /** Numbers in all of a call's output tensors: the response is built and sent on the main thread. */
+  tensorMaxOutputElements: 262_144,
+  /** Labelled predictions (rows x top-k) in one tensor call's response. */
+  tensorMaxPredictions: 65_536,
   chatMaxMessages: 256,
   chatMaxMessageLength: 32_768,
   chatMaxTokens: 4_096,

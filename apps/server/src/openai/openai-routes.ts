@@ -1,6 +1,7 @@
 import { ApiError, createCaller, type ApiDependencies } from '@mlrpc/api';
 import express, { Router, type Request } from 'express';
 import { contextFor } from '../request-context.js';
+import { maxJsonDepth, nestsDeeperThan } from '../json-depth.js';
 import { chatCompletionsRoute } from './chat-completions-route.js';
 import { completionsRoute } from './completions-route.js';
 import { embeddingsRoute } from './embeddings-route.js';
@@ -13,7 +14,16 @@ import { rerankRoute } from './rerank-route.js';
  */
 export function openAIRoutes(dependencies: ApiDependencies, bodyLimit: number): Router {
   const router = Router();
-  router.use('/v1', express.json({ limit: bodyLimit }));
+  router.use('/v1', express.json({ limit: bodyLimit }), (request, response, next) => {
+    if (!nestsDeeperThan(request.body, maxJsonDepth)) {
+      next();
+      return;
+    }
+    sendOpenAIError(
+      response,
+      new ApiError('INVALID_INPUT', `request body nests deeper than ${maxJsonDepth} levels`),
+    );
+  });
   const created = Math.floor(dependencies.startedAt / 1000);
   const describeModel = (id: string) => ({ id, object: 'model', created, owned_by: 'mlrpc' });
   // Listing models needs a key like models.list does: the caller checks it.

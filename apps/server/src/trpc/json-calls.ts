@@ -8,6 +8,7 @@ import {
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contextFor } from '../request-context.js';
+import { healthStatusCode } from './health-status.js';
 import { responseHeaders } from '../response-headers.js';
 import {
   deserializeInput,
@@ -148,6 +149,10 @@ export async function serveJsonCalls(
       envelope(ctx, plans[index] as CallPlan, outcome),
     );
     status = getHTTPStatusCode(options.batch ? envelopes : envelopes[0]!, errors);
+    // Like GET /health: a probe pointed at the tRPC route sees an unhealthy server as 503.
+    if (!options.batch && plans[0]?.path === 'health' && outcomes[0]?.ok) {
+      status = healthStatusCode(outcomes[0].data, status);
+    }
     body = transformTRPCResponse(config, options.batch ? envelopes : envelopes[0]!);
   } catch (cause) {
     // The request as a whole is unreadable (too big, unreadable body): one error answers it.

@@ -4,6 +4,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { RequestHandler } from 'express';
 import { contextFor } from '../request-context.js';
 import { responseHeaders } from '../response-headers.js';
+import { healthStatusCode } from './health-status.js';
 import { serveEventStream } from './event-stream.js';
 import { serveJsonCalls } from './json-calls.js';
 import type { LeanCall } from './lean-call.js';
@@ -28,7 +29,14 @@ export function standardTrpc(dependencies: ApiDependencies, bodyLimit: number): 
     router: appRouter,
     maxBodySize: bodyLimit,
     createContext: ({ req, info }) => contextFor(dependencies, req, info.connectionParams),
-    responseMeta: ({ ctx, errors }) => ({ headers: responseHeaders(ctx, errors) }),
+    responseMeta: ({ ctx, errors, paths, data }) => {
+      const [only] = data;
+      const single = paths?.length === 1 && paths[0] === 'health' && only && 'result' in only;
+      return {
+        headers: responseHeaders(ctx, errors),
+        ...(single ? { status: healthStatusCode(only.result.data, 200) } : {}),
+      };
+    },
     onError: ({ error, path, req }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         req.log.error({ err: error, procedure: path }, 'procedure failed');

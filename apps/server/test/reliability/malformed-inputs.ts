@@ -136,10 +136,192 @@ const garbageCall = fc
   .filter(([, body]) => !body.includes('://'))
   .map(([route, body, contentType]): FuzzCall => ({ method: 'POST', ...route, body, contentType }));
 
+/** superjson's `meta`, well-formed or not: type annotations that do not fit their values. */
+const superjsonMeta = fc.oneof(
+  json,
+  fc.record({
+    values: fc.oneof(
+      fc.dictionary(
+        fc.constantFrom('texts', 'texts.0', 'texts.1', 'query', 'image', 'inputs', 'messages.0'),
+        fc.oneof(
+          fc.tuple(
+            fc.constantFrom('bigint', 'symbol', 'Date', 'set', 'map', 'undefined', 'regexp'),
+          ),
+          fc.tuple(fc.constantFrom('class', 'custom', 'symbol'), text),
+          json,
+        ),
+      ),
+      fc.tuple(fc.constantFrom('symbol', 'bigint', 'set', 'map'), text),
+      json,
+    ),
+    referentialEqualities: fc.oneof(json, fc.dictionary(text, smallArray(text))),
+  }),
+);
+
+const procedureInput = fc
+  .constantFrom(...Object.keys(inputs))
+  .chain((procedure) =>
+    fc.tuple(fc.constant(procedure), (inputs[procedure] as fc.Arbitrary<unknown>).filter(noUrls)),
+  );
+
+/** A superjson envelope with a meta that may lie, alone or in a batch (the two /trpc paths). */
+const metaCall = fc
+  .tuple(procedureInput, procedureInput, superjsonMeta.filter(noUrls), fc.boolean())
+  .map(([[first, firstInput], [second, secondInput], meta, batched]): FuzzCall => {
+    const query = queries.has(first);
+    if (!batched) {
+      const envelope = JSON.stringify({ json: firstInput, meta });
+      return query
+        ? {
+            method: 'GET',
+            path: `/trpc/${first}?input=${encodeURIComponent(envelope)}`,
+            errorCodeAt: 'trpc',
+          }
+        : {
+            method: 'POST',
+            path: `/trpc/${first}`,
+            errorCodeAt: 'trpc',
+            body: envelope,
+            contentType: 'application/json',
+          };
+    }
+    // A batch holds calls of one kind: two queries, or two mutations.
+    const partner = queries.has(second) === query ? second : first;
+    const envelopes = JSON.stringify({
+      0: { json: firstInput, meta },
+      1: { json: partner === second ? secondInput : firstInput },
+    });
+    return query
+      ? {
+          method: 'GET',
+          path: `/trpc/${first},${partner}?batch=1&input=${encodeURIComponent(envelopes)}`,
+          errorCodeAt: 'trpc',
+        }
+      : {
+          method: 'POST',
+          path: `/trpc/${first},${partner}?batch=1`,
+          errorCodeAt: 'trpc',
+          body: envelopes,
+          contentType: 'application/json',
+        };
+  });
+
+/** The REST routes with bodies shaped like their inputs, every field possibly wrong. */
+const restCall = fc
+  .constantFrom(
+    ['/api/embed', 'embed'] as const,
+    ['/api/predict', 'predict'] as const,
+    ['/api/chat/complete', 'chat.complete'] as const,
+    ['/api/jobs', 'jobs.submit'] as const,
+    ['/api/models/load', 'models.load'] as const,
+  )
+  .chain(([path, procedure]) =>
+    (inputs[procedure] as fc.Arbitrary<unknown>).filter(noUrls).map((value): FuzzCall => ({
+      method: 'POST',
+      path,
+      errorCodeAt: 'rest',
+      body: JSON.stringify(value),
+      contentType: 'application/json',
+    })),
+  );
+
+/** The OpenAI routes with bodies shaped like OpenAI's requests, every field possibly wrong. */
+const openAICall = fc
+  .oneof(
+    fc
+      .record(
+        {
+          model: selection.model,
+          input: fc.oneof(text, smallArray(text), smallArray(fc.integer()), json),
+          dimensions: fc.oneof(fc.integer({ min: -5, max: 5_000 }), json),
+          encoding_format: fc.oneof(fc.constantFrom('float', 'base64'), text),
+        },
+        { requiredKeys: [] },
+      )
+      .map((body) => ['/v1/embeddings', body] as const),
+    fc
+      .record(
+        {
+          model: selection.model,
+          messages: fc.oneof(smallArray(message), json),
+          max_tokens: fc.oneof(fc.integer({ min: -10, max: 64 }), json),
+          temperature: fc.oneof(fc.double(), json),
+          n: fc.oneof(fc.integer({ min: -1, max: 12 }), json),
+          response_format: fc.oneof(fc.record({ type: text }), json),
+          tools: fc.oneof(smallArray(json), json),
+          logprobs: fc.oneof(fc.boolean(), json),
+        },
+        { requiredKeys: [] },
+      )
+      .map((body) => ['/v1/chat/completions', body] as const),
+    fc
+      .record(
+        {
+          model: selection.model,
+          query: fc.oneof(text, json),
+          documents: fc.oneof(smallArray(text), json),
+        },
+        { requiredKeys: [] },
+      )
+      .map((body) => ['/v1/rerank', body] as const),
+  )
+  .filter(([, body]) => noUrls(body))
+  .map(([path, body]): FuzzCall => ({
+    method: 'POST',
+    path,
+    errorCodeAt: 'openai',
+    body: JSON.stringify(body),
+    contentType: 'application/json',
+  }));
+
+/** JSON nested thousands of levels deep, to every route family. */
+const deepCall = fc
+  .tuple(
+    fc.constantFrom(
+      {
+        path: '/trpc/embed',
+        errorCodeAt: 'trpc' as const,
+        wrap: (inner: string) => `{"json":${inner}}`,
+      },
+      {
+        path: '/trpc/embed,predict?batch=1',
+        errorCodeAt: 'trpc' as const,
+        wrap: (inner: string) => `{"0":{"json":${inner}}}`,
+      },
+      {
+        path: '/api/embed',
+        errorCodeAt: 'rest' as const,
+        wrap: (inner: string) => `{"texts":${inner}}`,
+      },
+      { path: '/api/predict', errorCodeAt: 'rest' as const, wrap: (inner: string) => inner },
+      {
+        path: '/v1/embeddings',
+        errorCodeAt: 'openai' as const,
+        wrap: (inner: string) => `{"model":"wordnet-minilm","input":${inner}}`,
+      },
+    ),
+    fc.integer({ min: 1_000, max: 20_000 }),
+    fc.constantFrom(['[', ']'], ['{"a":', '}']),
+  )
+  .map(([route, depth, [open, close]]): FuzzCall => ({
+    method: 'POST',
+    path: route.path,
+    errorCodeAt: route.errorCodeAt,
+    body: route.wrap(`${(open ?? '[').repeat(depth)}1${(close ?? ']').repeat(depth)}`),
+    contentType: 'application/json',
+  }));
+
 /** `count` malformed calls across all procedures, the same ones on every run. */
 export function malformedCalls(count: number): FuzzCall[] {
   return fc.sample(
-    fc.oneof({ arbitrary: trpcCall, weight: 4 }, { arbitrary: garbageCall, weight: 1 }),
+    fc.oneof(
+      { arbitrary: trpcCall, weight: 6 },
+      { arbitrary: metaCall, weight: 3 },
+      { arbitrary: restCall, weight: 3 },
+      { arbitrary: openAICall, weight: 3 },
+      { arbitrary: garbageCall, weight: 2 },
+      { arbitrary: deepCall, weight: 1 },
+    ),
     {
       numRuns: count,
       seed: 20261125,

@@ -19,6 +19,10 @@ describe('isPublicAddress', () => {
     ['::ffff:127.0.0.1', 'IPv4-mapped loopback'],
     ['::ffff:10.0.0.1', 'IPv4-mapped private'],
     ['64:ff9b::a00:1', 'NAT64 of 10.0.0.1'],
+    ['::127.0.0.1', 'IPv4-compatible loopback (::/96)'],
+    ['::7f00:1', 'IPv4-compatible loopback, hex form'],
+    ['::a9fe:a9fe', 'IPv4-compatible cloud metadata'],
+    ['::8.8.8.8', 'IPv4-compatible (deprecated, never public)'],
     ['0.0.0.0', 'unspecified'],
     ['::', 'IPv6 unspecified'],
     ['224.0.0.1', 'multicast'],
@@ -48,6 +52,9 @@ describe('AddressPolicy', () => {
       /refusing to fetch from 169\.254\.169\.254/,
     );
     await expect(policy.check(new URL('http://[::1]:8080/x.png'))).rejects.toMatchObject({
+      code: 'IMAGE_FETCH_FAILED',
+    });
+    await expect(policy.check(new URL('http://[::127.0.0.1]/x.png'))).rejects.toMatchObject({
       code: 'IMAGE_FETCH_FAILED',
     });
     // `localhost` resolves (from /etc/hosts, no network) to loopback.

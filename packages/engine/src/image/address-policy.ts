@@ -6,22 +6,38 @@ import { ModelError } from '@mlrpc/models';
 
 type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
 
-/** IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is judged as the IPv4 address it carries. */
+/** The deprecated IPv4-compatible form `::a.b.c.d` (`::/96`): stacks may route it to the IPv4 host. */
+const ipv4Compatible = ipaddr.parseCIDR('::/96');
+/** Written `::1.2.3.4` (ipaddr.js reads that as IPv4-mapped), unlike `::ffff:1.2.3.4`. */
+const compatibleDotted = /^::(?!ffff:)[\d.]+$/i;
+
+/**
+ * IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is judged as the IPv4 address it carries; IPv4-compatible
+ * IPv6 (`::10.0.0.1`, `::a00:1`) is its own, reserved, range.
+ */
 function parse(address: string): Parsed {
+  if (compatibleDotted.test(address)) return ipaddr.parse('::');
   const parsed = ipaddr.parse(address);
   return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
     ? (parsed as ipaddr.IPv6).toIPv4Address()
     : parsed;
 }
 
+/** ipaddr.js's range, with `::/96` reserved (ipaddr.js calls it unicast). */
+function rangeOf(address: Parsed): string {
+  if (address.kind() === 'ipv6' && address.match(ipv4Compatible)) return 'reserved';
+  return address.range();
+}
+
 /**
  * Only globally routable unicast addresses: not loopback, private (10/8, 172.16/12, 192.168/16,
  * fc00::/7), link-local (169.254/16 with the cloud metadata service, fe80::/10), carrier-grade
- * NAT, multicast, unspecified, reserved, or the IPv6 ranges that embed IPv4 (NAT64, 6to4, Teredo).
+ * NAT, multicast, unspecified, reserved, or the IPv6 ranges that embed IPv4 (NAT64, 6to4, Teredo,
+ * IPv4-compatible `::/96`).
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  return parse(address).range() === 'unicast';
+  return rangeOf(parse(address)) === 'unicast';
 }
 
 type LookupCallback = (
@@ -55,7 +71,7 @@ export class AddressPolicy {
     if (!ipaddr.isValid(address)) return false;
     const parsed = parse(address);
     return (
-      parsed.range() === 'unicast' ||
+      rangeOf(parsed) === 'unicast' ||
       this.ranges.some(([base, bits]) => base.kind() === parsed.kind() && parsed.match(base, bits))
     );
   }

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ModelError } from '../model-error.js';
 import type { BatchWorker, CallResult, WorkerCallOptions } from '../serving/batch-worker.js';
 import type { WorkerMessage, WorkerRequest, WorkerSetup } from './worker-protocol.js';
-import { workerScript } from './worker-script.js';
+import { workerExecArgv, workerScript } from './worker-script.js';
 
 interface PendingCall {
   resolve: (value: CallResult<unknown>) => void;
@@ -37,6 +37,7 @@ export class WorkerInstance implements BatchWorker {
   static start(setup: WorkerSetup, capacity: number): Promise<WorkerInstance> {
     const worker = new Worker(workerScript('worker/model-worker'), {
       workerData: setup,
+      execArgv: workerExecArgv(),
       name: `mlrpc ${setup.entry.id}@${setup.entry.version}`,
     });
     return new Promise((resolve, reject) => {

@@ -8,3 +8,18 @@ export function workerScript(name: 'worker/model-worker' | 'device/device-probe-
     ? new URL(`../../dist/${name}.js`, here)
     : new URL(`../${name}.js`, here);
 }
+
+/**
+ * The parent's Node flags minus export conditions: a worker runs built JavaScript, so the
+ * packages it imports must resolve to their builds too, not to the sources tests ask for.
+ */
+export function workerExecArgv(): string[] {
+  const flags: string[] = [];
+  const given = process.execArgv;
+  for (let index = 0; index < given.length; index += 1) {
+    const flag = given[index] ?? '';
+    if (flag === '--conditions' || flag === '-C') index += 1;
+    else if (!flag.startsWith('--conditions=') && !flag.startsWith('-C=')) flags.push(flag);
+  }
+  return flags;
+}

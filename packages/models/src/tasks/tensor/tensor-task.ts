@@ -4,7 +4,12 @@ import type { TaskDefinition } from '../task-definition.js';
 import { typedArrayFor } from './onnx-tensors.js';
 import { tensorCodec, type TensorRequest } from './tensor-codec.js';
 import type { TensorModel, TensorModelMetadata, TensorValues } from './tensor-model.js';
-import { labelPredictions, toJsonTensors, toTensorValues } from './tensor-predictions.js';
+import {
+  assertOutputsFit,
+  labelPredictions,
+  toJsonTensors,
+  toTensorValues,
+} from './tensor-predictions.js';
 import { validateTensorInputs } from './validate-tensor-inputs.js';
 
 export interface TensorInput {
@@ -53,6 +58,7 @@ export const tensorTask: TaskDefinition<
   codec: (metadata) => tensorCodec(metadata as TensorModelMetadata),
   output(outputs, served, request, metadata) {
     const { labels } = metadata as TensorModelMetadata;
+    assertOutputsFit(outputs, labels, request.topK);
     const predictions = labels ? labelPredictions(labels, outputs, request.topK) : undefined;
     return {
       kind: 'tensor',

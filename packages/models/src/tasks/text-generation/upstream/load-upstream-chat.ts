@@ -27,7 +27,7 @@ export async function loadUpstreamChat(
   try {
     await client.models.retrieve(remoteModel);
   } catch (error) {
-    throw new ModelError('MODEL_LOAD_FAILED', upstreamError(error, client.baseURL).message, {
+    throw new ModelError('MODEL_LOAD_FAILED', upstreamError(error).message, {
       cause: error,
     });
   }

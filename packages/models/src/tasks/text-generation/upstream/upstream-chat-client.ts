@@ -102,7 +102,7 @@ export class UpstreamChatClient implements BatchWorker<GeneratePayload, Generati
       }
     } catch (error) {
       if (options.signal?.aborted) finishReason = 'abort';
-      else throw upstreamError(error, this.client.baseURL);
+      else throw upstreamError(error);
     }
     return {
       result: { text, finishReason, ...usage, constrained },
