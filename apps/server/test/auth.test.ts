@@ -9,12 +9,14 @@ const keys = {
   alice: 'alice-key-1234567890',
   bob: 'bob-key-1234567890',
   reader: 'reader-key-1234567890',
+  watcher: 'watcher-key-1234567890',
   ops: 'ops-key-1234567890',
 };
 const entries = [
   { id: 'alice', sha256: hashApiKey(keys.alice), scopes: ['infer', 'jobs'] },
   { id: 'bob', sha256: hashApiKey(keys.bob), scopes: ['jobs', 'infer'] },
   { id: 'reader', sha256: hashApiKey(keys.reader), scopes: ['infer'] },
+  { id: 'watcher', sha256: hashApiKey(keys.watcher), scopes: ['jobs'] },
   { id: 'ops', sha256: hashApiKey(keys.ops), scopes: ['admin'] },
 ];
 
@@ -26,6 +28,7 @@ beforeAll(async () => {
     alice: createClient({ url: harness.url, apiKey: keys.alice }),
     bob: createClient({ url: harness.url, apiKey: keys.bob }),
     reader: createClient({ url: harness.url, apiKey: keys.reader }),
+    watcher: createClient({ url: harness.url, apiKey: keys.watcher }),
     ops: createClient({ url: harness.url, apiKey: keys.ops }),
   };
 });
@@ -75,6 +78,37 @@ describe('API keys', () => {
       headers: { 'x-api-key': keys.reader },
     });
     expect(viaHeader.status).toBe(200);
+  });
+
+  it('lets a jobs-only key follow jobs but not run inference through one', async () => {
+    expect((await as.watcher.jobs.list.query({})).jobs).toEqual([]);
+    await expectApiError(
+      as.watcher.jobs.submit.mutate({ kind: 'embed', input: { texts: ['x'] } }),
+      {
+        code: 'FORBIDDEN',
+        httpStatus: 403,
+        errorCode: 'FORBIDDEN',
+        message: /lacks the infer scope \(this call needs jobs and infer\)/,
+      },
+    );
+    await expectApiError(as.watcher.embed.mutate({ texts: ['x'] }), {
+      code: 'FORBIDDEN',
+      httpStatus: 403,
+      errorCode: 'FORBIDDEN',
+    });
+  });
+
+  it('takes a key from connection params only for subscriptions, never for other calls', async () => {
+    const params = encodeURIComponent(JSON.stringify({ apiKey: keys.alice }));
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: { id: 'iris' } } }));
+    // On the lean path, and on tRPC's adapter (which streamed JSON lines send to).
+    for (const headers of [{}, { 'trpc-accept': 'application/jsonl' }]) {
+      const response = await fetch(
+        `${harness.url}/trpc/models.get?batch=1&input=${input}&connectionParams=${params}`,
+        { headers },
+      );
+      expect(response.status).toBe(401);
+    }
   });
 
   it('keeps key A from seeing, watching or cancelling key B\u2019s jobs', async () => {

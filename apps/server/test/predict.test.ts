@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { crc32, deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapConcurrently, readDigitImages, type DigitImage } from './support/digit-images.js';
+import { expectApiError } from './support/expect-api-error.js';
 import { digitsRoot } from './support/paths.js';
 import { startStaticFileServer, type StaticFileServer } from './support/static-file-server.js';
 import { imageResult } from './support/narrow-prediction.js';
@@ -90,5 +92,33 @@ describe('predict (image classification)', () => {
     expect(result).toMatchObject({ model: 'digits', version: '1-q8' });
     expect(result.predictions[0]?.label).toBe('3');
     expect(result.predictions).toHaveLength(5);
+  });
+
+  it('refuses an image by the size its header declares, before decoding it', async () => {
+    // A real PNG of 1 x 40,000,000 black pixels: ~40 KB compressed, within the pixel budget, and
+    // a decoder's worst case (it took over a minute and hundreds of MB to decode).
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(body));
+      return Buffer.concat([length, body, crc]);
+    };
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(40_000_000, 0);
+    header.writeUInt32BE(1, 4);
+    header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(Buffer.alloc(40_000_001))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const error = await expectApiError(
+      harness.client.predict.mutate({ image: { base64: png.toString('base64') } }),
+      { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, errorCode: 'IMAGE_TOO_LARGE' },
+    );
+    expect(error.message).toMatch(/40000000 x 1 pixels; each side may be at most 16384/);
   });
 });

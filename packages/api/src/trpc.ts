@@ -61,7 +61,7 @@ function observe(
  * scope the procedure needs (admin passes everywhere), then one call off the caller's allowance
  * (per key, or per address with auth off). Refuses by throwing an ApiError.
  */
-async function admit(context: Context, path: string, scope: Scope | undefined): Promise<void> {
+async function admit(context: Context, path: string, scopes: readonly Scope[]): Promise<void> {
   const { authentication } = context;
   if (authentication === 'missing') {
     throw new ApiError(
@@ -70,8 +70,15 @@ async function admit(context: Context, path: string, scope: Scope | undefined): 
     );
   }
   if (authentication === 'invalid') throw new ApiError('UNAUTHORIZED', 'unknown API key');
-  if (scope && typeof authentication === 'object' && !allows(authentication, scope)) {
-    throw new ApiError('FORBIDDEN', `API key "${authentication.id}" lacks the ${scope} scope`);
+  const lacking =
+    typeof authentication === 'object'
+      ? scopes.filter((scope) => !allows(authentication, scope))
+      : [];
+  if (typeof authentication === 'object' && lacking.length > 0) {
+    throw new ApiError(
+      'FORBIDDEN',
+      `API key "${authentication.id}" lacks the ${lacking.join(' and ')} scope${lacking.length > 1 ? 's' : ''}${scopes.length > 1 ? ` (this call needs ${scopes.join(' and ')})` : ''}`,
+    );
   }
   if (context.rateLimiter.enabled) {
     const subject = authentication === 'off' ? `address:${context.clientAddress}` : context.owner;
@@ -86,8 +93,8 @@ async function admit(context: Context, path: string, scope: Scope | undefined): 
   }
 }
 
-/** Who may call a procedure: anyone, any valid key, or a key with this scope. */
-type Access = 'public' | 'caller' | Scope;
+/** Who may call a procedure: anyone, any valid key, or a key with these scopes. */
+type Access = 'public' | 'caller' | readonly Scope[];
 
 /**
  * Everything around a call as one middleware (each tRPC middleware is a hop per call): the gate,
@@ -98,7 +105,7 @@ function guardedCall(access: Access) {
   return t.middleware(async ({ ctx, path, next }) => {
     const started = performance.now();
     try {
-      if (access !== 'public') await admit(ctx, path, access === 'caller' ? undefined : access);
+      if (access !== 'public') await admit(ctx, path, access === 'caller' ? [] : access);
       const result = await next();
       if (!result.ok) throw toApiError(result.error);
       observe(ctx, path, started, 'OK', result.data);
@@ -116,8 +123,10 @@ export const publicProcedure = t.procedure.use(guardedCall('public'));
 /** Any valid key: reading the model list. */
 export const callerProcedure = t.procedure.use(guardedCall('caller'));
 /** Inference: embed, predict, chat. */
-export const inferProcedure = t.procedure.use(guardedCall('infer'));
-/** Background jobs. */
-export const jobsProcedure = t.procedure.use(guardedCall('jobs'));
+export const inferProcedure = t.procedure.use(guardedCall(['infer']));
+/** Following and cancelling background jobs. */
+export const jobsProcedure = t.procedure.use(guardedCall(['jobs']));
+/** Submitting a job: it runs inference, so the key needs both scopes. */
+export const submitJobProcedure = t.procedure.use(guardedCall(['jobs', 'infer']));
 /** Loading and unloading models. */
-export const adminProcedure = t.procedure.use(guardedCall('admin'));
+export const adminProcedure = t.procedure.use(guardedCall(['admin']));

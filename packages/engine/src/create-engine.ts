@@ -44,6 +44,7 @@ export async function createEngine(settings: EngineSettings, hooks: EngineHooks)
   });
   const imageFetch: ImageFetchOptions = {
     maxBytes: settings.IMAGE_MAX_BYTES,
+    maxPixels: settings.IMAGE_MAX_PIXELS,
     timeoutMs: settings.IMAGE_FETCH_TIMEOUT_MS,
     maxRedirects: settings.IMAGE_FETCH_MAX_REDIRECTS,
     addressPolicy: new AddressPolicy(settings.IMAGE_FETCH_ALLOW),

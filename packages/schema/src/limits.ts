@@ -7,6 +7,8 @@ export const limits = {
   embedMaxDimensions: 16_384,
   embedMaxTextLength: 8_192,
   imageMaxBytes: 10 * 1024 * 1024,
+  /** Widest or tallest image accepted: a 1 x 40,000,000 strip is a decoder's worst case. */
+  imageMaxSide: 16_384,
   imageUrlMaxLength: 2_048,
   topKMax: 100,
   topKDefault: 5,

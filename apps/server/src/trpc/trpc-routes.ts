@@ -28,7 +28,16 @@ export function standardTrpc(dependencies: ApiDependencies, bodyLimit: number): 
   return createExpressMiddleware({
     router: appRouter,
     maxBodySize: bodyLimit,
-    createContext: ({ req, info }) => contextFor(dependencies, req, info.connectionParams),
+    // Connection params (the API key in the URL) exist for EventSource, which cannot send
+    // headers; any other call sends its key as a header, and a key in a URL is refused.
+    createContext: ({ req, info }) =>
+      contextFor(
+        dependencies,
+        req,
+        info.calls.every((call) => call.procedure?._def.type === 'subscription')
+          ? info.connectionParams
+          : null,
+      ),
     responseMeta: ({ ctx, errors, paths, data }) => {
       const [only] = data;
       const single = paths?.length === 1 && paths[0] === 'health' && only && 'result' in only;

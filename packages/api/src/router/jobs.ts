@@ -9,7 +9,7 @@ import {
 } from '@mlrpc/schema';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { ApiError, fromEngineError } from '../api-error.js';
-import { jobsProcedure } from '../trpc.js';
+import { jobsProcedure, submitJobProcedure } from '../trpc.js';
 
 /** `<job id>:<version>` */
 function versionAfter(jobId: string, lastEventId: string | null | undefined): number {
@@ -29,7 +29,7 @@ function versionAfter(jobId: string, lastEventId: string | null | undefined): nu
 
 export const jobsRouter = {
   /** Queues inference to run in the background; returns at once with the job's id and status. */
-  submit: jobsProcedure
+  submit: submitJobProcedure
     .meta({
       openapi: {
         method: 'POST',

@@ -47,6 +47,7 @@ const models = new ModelManager({
 });
 const imageFetch = {
   maxBytes: 1_000,
+  maxPixels: 1_000_000,
   timeoutMs: 1_000,
   maxRedirects: 0,
   addressPolicy: new AddressPolicy([]),

@@ -8,6 +8,7 @@ import { fetchImage } from './fetch-image.js';
 // The test servers live on loopback, which the default policy refuses: allow exactly them.
 const options = {
   maxBytes: 1_000,
+  maxPixels: 40_000_000,
   timeoutMs: 500,
   maxRedirects: 2,
   addressPolicy: new AddressPolicy(['127.0.0.1']),

@@ -4,6 +4,8 @@ import type { AddressPolicy } from './address-policy.js';
 
 export interface ImageFetchOptions {
   maxBytes: number;
+  /** Pixels an image's header may declare (its sides are bounded by limits.imageMaxSide). */
+  maxPixels: number;
   timeoutMs: number;
   maxRedirects: number;
   /** Which hosts may be fetched from (public ones plus IMAGE_FETCH_ALLOW). */
