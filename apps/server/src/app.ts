@@ -53,6 +53,7 @@ export function createApp(options: AppOptions): Express {
       serverVersion: dependencies.serverVersion,
       startedAt: dependencies.startedAt,
       isShuttingDown: options.isShuttingDown,
+      jobsAvailable: () => dependencies.jobs.available(),
     }),
   );
   if (options.playgroundDirectory) app.use(playgroundRoutes(options.playgroundDirectory));

@@ -7,6 +7,8 @@ export interface HealthRouteOptions {
   startedAt: number;
   /** True once shutdown began: readiness fails at once so traffic drains away. */
   isShuttingDown: () => boolean;
+  /** Whether the job store answers (Redis, when REDIS_URL is set). */
+  jobsAvailable: () => boolean;
 }
 
 /** Plain-HTTP probes for orchestrators, which cannot speak tRPC (liveness: request-listener.ts). */
@@ -22,13 +24,16 @@ export function healthRoutes(options: HealthRouteOptions): Router {
   });
   router.get('/health/ready', (_request, response) => {
     const shuttingDown = options.isShuttingDown();
-    const ready = !shuttingDown && options.models.isReady();
+    const jobs = options.jobsAvailable() ? 'ok' : 'unreachable';
+    const ready = !shuttingDown && options.models.isReady() && jobs === 'ok';
     const models = options.models
       .health()
       .models.map(({ id, version, state, error }) => ({ id, version, state, error }));
-    response
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : shuttingDown ? 'shutting-down' : 'not-ready', models });
+    response.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : shuttingDown ? 'shutting-down' : 'not-ready',
+      jobs,
+      models,
+    });
   });
   return router;
 }

@@ -13,7 +13,7 @@ import {
   type GenerationStore,
 } from '@mlrpc/api';
 import { createEngine, createJobBackend, createJobWorker } from '@mlrpc/engine';
-import { connectRedis, connectRedisFailFast } from '@mlrpc/jobs';
+import { connectRedisFailFast } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import type { Logger } from 'pino';
 import { createRequestListener } from './request-listener.js';
@@ -72,10 +72,11 @@ export async function startServer(
   await jobWorker?.start();
   const apiKeys = await loadApiKeys({ json: env.API_KEYS, file: env.API_KEYS_FILE });
   if (!apiKeys) logger.warn('no API keys configured: authentication is off (see README, Auth)');
-  // A Redis connection for the counters only when there are limits to count.
+  // A Redis connection for the counters only when there are limits to count; failing fast, so a
+  // Redis outage falls back to counting in memory instead of holding every call.
   const rateLimitRedis =
     env.REDIS_URL && Object.keys(env.RATE_LIMITS).length > 0
-      ? connectRedis(env.REDIS_URL)
+      ? connectRedisFailFast(env.REDIS_URL)
       : undefined;
   const rateLimiter = new ProcedureRateLimiter(
     env.RATE_LIMITS,

@@ -43,6 +43,8 @@ export interface JobBackend {
   ): AsyncIterable<JobSnapshot>;
   /** Jobs per status, for metrics: queued and running at least (finished where cheap to count). */
   counts(): Promise<Partial<Record<JobStatus, number>>>;
+  /** Whether the store behind the jobs answers now (readiness reports it). */
+  available(): boolean;
   close(): Promise<void>;
 }
 

@@ -31,8 +31,10 @@ export class ProcedureRateLimiter {
             ...options,
             storeClient: store.redis,
             keyPrefix: `${store.prefix}:rate-limit:${group}`,
-            // Redis down must not take the API down with it: fall back to counting in memory.
+            // Redis down must not take the API down with it: fall back to counting in memory,
+            // at once while the connection is not ready.
             insuranceLimiter: new RateLimiterMemory(options),
+            rejectIfRedisNotReady: true,
           })
         : new RateLimiterMemory(options);
       this.limiters.set(group, { limiter, points: rule.points });

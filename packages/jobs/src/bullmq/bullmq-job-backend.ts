@@ -34,6 +34,9 @@ const watchPollMs = 5_000;
  * any number of `apps/worker` processes (see BullmqJobWorker). Records live in Redis hashes, so
  * status, progress and results survive restarts of servers and workers alike.
  */
+/** Longest a job call waits on Redis before answering BACKEND_UNAVAILABLE. */
+const redisDeadlineMs = 5_000;
+
 export class BullmqJobBackend implements JobBackend {
   private readonly keys: RedisKeys;
   private readonly redis: Redis;
@@ -49,7 +52,16 @@ export class BullmqJobBackend implements JobBackend {
     this.changes = new JobIdFeed(connectRedis(options.redisUrl), this.keys.changesChannel);
   }
 
-  async submit(owner: string, submission: JobSubmission): Promise<Job> {
+  /** Whether Redis answers: while it does not, calls fail fast with BACKEND_UNAVAILABLE. */
+  available(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  submit(owner: string, submission: JobSubmission): Promise<Job> {
+    return this.guarded(() => this.submitNow(owner, submission));
+  }
+
+  private async submitNow(owner: string, submission: JobSubmission): Promise<Job> {
     const jobId = randomUUID();
     const idempotencyKey =
       submission.idempotencyKey && this.keys.idempotency(owner, submission.idempotencyKey);
@@ -101,11 +113,15 @@ export class BullmqJobBackend implements JobBackend {
     return job;
   }
 
-  async get(owner: string, jobId: string): Promise<Job> {
-    return (await this.owned(owner, jobId)).job;
+  get(owner: string, jobId: string): Promise<Job> {
+    return this.guarded(async () => (await this.owned(owner, jobId)).job);
   }
 
-  async list(
+  list(owner: string, query: JobListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    return this.guarded(() => this.listNow(owner, query));
+  }
+
+  private async listNow(
     owner: string,
     query: JobListQuery,
   ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
@@ -141,7 +157,11 @@ export class BullmqJobBackend implements JobBackend {
     return { jobs, nextCursor: more ? (jobs.at(-1)?.id ?? null) : null };
   }
 
-  async cancel(owner: string, jobId: string): Promise<Job> {
+  cancel(owner: string, jobId: string): Promise<Job> {
+    return this.guarded(() => this.cancelNow(owner, jobId));
+  }
+
+  private async cancelNow(owner: string, jobId: string): Promise<Job> {
     await this.owned(owner, jobId);
     const version = await this.store.update(jobId, ['queued', 'running'], {
       status: 'cancelled',
@@ -173,7 +193,7 @@ export class BullmqJobBackend implements JobBackend {
       let seen = afterVersion;
       for (;;) {
         changed = false;
-        const record = await this.owned(owner, jobId);
+        const record = await this.guarded(() => this.owned(owner, jobId));
         if (record.version > seen) {
           seen = record.version;
           yield { version: record.version, job: record.job };
@@ -202,7 +222,9 @@ export class BullmqJobBackend implements JobBackend {
   }
 
   async counts(): Promise<Partial<Record<JobStatus, number>>> {
-    const counts = await this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active');
+    const counts = await this.guarded(() =>
+      this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active'),
+    );
     return {
       queued: (counts['wait'] ?? 0) + (counts['prioritized'] ?? 0) + (counts['delayed'] ?? 0),
       running: counts['active'] ?? 0,
@@ -226,6 +248,28 @@ export class BullmqJobBackend implements JobBackend {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     return null;
+  }
+
+  /**
+   * Runs a Redis-backed operation, or refuses it at once while Redis is unreachable, and gives
+   * up waiting after a few seconds (the connection queues commands until Redis is back, which
+   * BullMQ needs, but a caller should get a quick 503 with Retry-After instead).
+   */
+  private async guarded<T>(operation: () => Promise<T>): Promise<T> {
+    const unavailable = () =>
+      new JobError('BACKEND_UNAVAILABLE', 'the job store (Redis) is unreachable; retry shortly', {
+        retryAfterSeconds: 5,
+      });
+    if (!this.available()) throw unavailable();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(unavailable()), redisDeadlineMs);
+    });
+    try {
+      return await Promise.race([operation(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async owned(owner: string, jobId: string): Promise<JobRecord> {

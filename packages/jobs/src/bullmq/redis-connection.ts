@@ -15,7 +15,16 @@ export const jobQueueName = 'jobs';
  * failing (BullMQ requires this for its blocking connections).
  */
 export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  return quietOnError(new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true }));
+}
+
+/**
+ * Connection errors surface where they matter (failed commands, readiness, job calls answering
+ * BACKEND_UNAVAILABLE); without a listener ioredis prints each reconnect attempt's error.
+ */
+function quietOnError(redis: Redis): Redis {
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 /**
@@ -24,10 +33,11 @@ export function connectRedis(url: string): Redis {
  * requests get a quick 503) rather than one that must wait.
  */
 export function connectRedisFailFast(url: string): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
+  return quietOnError(redis);
 }

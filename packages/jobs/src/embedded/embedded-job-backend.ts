@@ -114,6 +114,11 @@ export class EmbeddedJobBackend implements JobBackend {
     }
   }
 
+  /** In memory: available as long as the process is. */
+  available(): boolean {
+    return true;
+  }
+
   async counts(): Promise<Partial<Record<JobStatus, number>>> {
     const counts: Partial<Record<JobStatus, number>> = {};
     for (const stored of this.jobs.values()) {
