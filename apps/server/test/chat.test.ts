@@ -157,6 +157,29 @@ describe('chat.stream', () => {
       errorCode: 'QUEUE_FULL',
     });
     expect(refused.data?.retryAfterSeconds).toBeGreaterThan(0);
+    // Streams are refused the same way, before their first byte: a status and Retry-After a
+    // proxy or SDK can act on, not a 200 and then an error event.
+    const input = encodeURIComponent(JSON.stringify({ json: long }));
+    const stream = await fetch(`${harness.url}/trpc/chat.stream?input=${input}`, {
+      headers: { accept: 'text/event-stream' },
+    });
+    expect(stream.status).toBe(429);
+    expect(Number(stream.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await stream.text()).toMatch(/QUEUE_FULL/);
+    const openAI = await fetch(`${harness.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'llama-random',
+        messages: long.messages,
+        max_tokens: 4000,
+        stream: true,
+      }),
+    });
+    expect(openAI.status).toBe(429);
+    expect(Number(openAI.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(openAI.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await openAI.json()).toMatchObject({ error: { code: 'QUEUE_FULL' } });
     controller.abort();
     expect(await Promise.all(calls)).toEqual(new Array(40).fill('ended'));
   });

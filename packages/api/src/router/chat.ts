@@ -77,6 +77,25 @@ export const chatRouter = {
       for (;;) {
         const events = generation.follow(from, following.signal);
         let step = await events.next();
+        if (from === 0 && !lastEventId) {
+          // A new generation refused before its first token (a full queue, a model that cannot
+          // load) is thrown, not streamed: the caller gets a status and Retry-After before the
+          // stream's first byte. So `start` waits for what follows it.
+          let opening = step;
+          if (!opening.done && opening.value[1].type === 'start') opening = await events.next();
+          const refusal = opening.done ? undefined : opening.value[1];
+          if (refusal?.type === 'error') {
+            settled = true;
+            throw fromEngineError(
+              generation.error ?? new ApiError(refusal.errorCode, refusal.message),
+            );
+          }
+          if (opening !== step && !step.done) {
+            from = step.value[0] + 1;
+            yield tracked(`${generation.id}:${step.value[0]}`, step.value[1]);
+            step = opening;
+          }
+        }
         while (!step.done) {
           const [index, event] = step.value;
           from = index + 1;
