@@ -96,6 +96,26 @@ describe('BatchQueue', () => {
     await Promise.allSettled(queued);
   });
 
+  it('bases Retry-After on how fast the queue has been draining, not on model time alone', async () => {
+    const { worker, queue } = queueWith({ maxBatchSize: 1, maxQueueSize: 40 });
+    const calls = Array.from({ length: 41 }, (_, index) => queue.submit(texts([String(index)])));
+    // The model reports 1 ms per item, but the calls come out one per 50 ms (20/s).
+    for (let finished = 0; finished < 6; finished += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      worker.calls[finished]?.finish();
+      await tick();
+    }
+    while (queue.depth < 40) calls.push(queue.submit(texts(['refill'])));
+    const refused = await queue.submit(texts(['one too many'])).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'QUEUE_FULL' });
+    // 40 waiting at about 20/s: about 2 s (a busy machine drains slower, so allow for more).
+    const seconds = (refused as { retryAfterSeconds: number }).retryAfterSeconds;
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(seconds).toBeLessThanOrEqual(8);
+    queue.close(new Error('done') as never);
+    await Promise.allSettled(calls);
+  });
+
   it('drops a request whose caller aborts while it waits, so it never reaches the worker', async () => {
     const { worker, queue } = queueWith();
     const running = queue.submit(texts(['running']));

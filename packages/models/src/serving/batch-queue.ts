@@ -1,3 +1,4 @@
+import { DrainRate } from './drain-rate.js';
 import { ModelError } from '../model-error.js';
 import type { BatchCodec } from './batch-codec.js';
 import type { BatchWorker } from './batch-worker.js';
@@ -43,6 +44,7 @@ export class BatchQueue<Request, Payload, Result, Response> {
   private timer: NodeJS.Timeout | undefined;
   private closedWith: ModelError | undefined;
   private millisecondsPerItem = 0;
+  private readonly drain = new DrainRate();
   private lastBatchItems = 0;
 
   constructor(
@@ -164,6 +166,7 @@ export class BatchQueue<Request, Payload, Result, Response> {
         ({ result, inferenceTimeMs }) => {
           this.millisecondsPerItem =
             0.8 * this.millisecondsPerItem + (0.2 * inferenceTimeMs) / batchSize;
+          this.drain.record(batchSize);
           const responses = this.codec.split(result as Result, requests);
           batch.forEach((pending, index) => {
             const response = responses[index];
@@ -195,9 +198,17 @@ export class BatchQueue<Request, Payload, Result, Response> {
     this.queuedItems -= pending.size;
   }
 
+  /**
+   * When the backlog will have drained at the rate this queue has been finishing items; before
+   * there is a measured rate, from the model's own time per item.
+   */
   private retryAfterSeconds(): number {
+    const perSecond = this.drain.perSecond();
     const instances = Math.max(1, this.instances().length);
-    const seconds = (this.queuedItems * this.millisecondsPerItem) / instances / 1000;
+    const seconds =
+      perSecond === undefined
+        ? (this.queuedItems * this.millisecondsPerItem) / instances / 1000
+        : this.queuedItems / perSecond;
     return Math.max(1, Math.ceil(seconds));
   }
 }
