@@ -25,13 +25,15 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     MODELS_CONFIG=/app/config/models.json \
-    MODELS_DIR=/models \
+    MODELS_DIR=/app/models \
     MODELS_CACHE_DIR=/cache/models
 WORKDIR /app
 COPY --from=build /out/server ./server
 COPY --from=build /out/worker ./worker
 COPY config ./config
-RUN mkdir -p /models /cache/models && chown -R node:node /cache /models
+# The small models the default config serves; mount more beside them under /app/models.
+COPY models ./models
+RUN mkdir -p /cache/models && chown -R node:node /cache
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \

@@ -102,7 +102,8 @@ describe('API keys', () => {
     const params = encodeURIComponent(JSON.stringify({ apiKey: keys.alice }));
     const input = encodeURIComponent(JSON.stringify({ 0: { json: { id: 'iris' } } }));
     // On the lean path, and on tRPC's adapter (which streamed JSON lines send to).
-    for (const headers of [{}, { 'trpc-accept': 'application/jsonl' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'trpc-accept': 'application/jsonl' }];
+    for (const headers of variants) {
       const response = await fetch(
         `${harness.url}/trpc/models.get?batch=1&input=${input}&connectionParams=${params}`,
         { headers },

@@ -127,4 +127,69 @@ describe('chat.stream resume', () => {
       errorCode: 'INVALID_INPUT',
     });
   });
+
+  it('serves 200 callers following one live generation without stalling the server', async () => {
+    // A long generation kept running by its first caller; 200 more follow it from event 0.
+    const long = {
+      model: 'llama-random',
+      messages: [{ role: 'user' as const, content: 'Go on.' }],
+      maxTokens: 4000,
+    };
+    const controller = new AbortController();
+    let generationId = '';
+    const started = new Promise<void>((resolve, reject) => {
+      const subscription = harness.client.chat.stream.subscribe(long, {
+        onData: ({ data }) => {
+          if (data.type === 'start') {
+            generationId = data.generationId;
+            resolve();
+          }
+        },
+        onError: reject,
+      });
+      controller.signal.addEventListener('abort', () => subscription.unsubscribe());
+    });
+    await started;
+    const input = encodeURIComponent(JSON.stringify({ json: long }));
+    const follow = async (): Promise<number> => {
+      const reader = new AbortController();
+      const response = await fetch(`${harness.url}/trpc/chat.stream?input=${input}`, {
+        headers: { accept: 'text/event-stream', 'last-event-id': `${generationId}:0` },
+        signal: reader.signal,
+      });
+      expect(response.status).toBe(200);
+      const decoder = new TextDecoder();
+      const body = response.body?.getReader();
+      let frames = 0;
+      while (body && frames < 30) {
+        const { done, value } = await body.read();
+        if (done) break;
+        frames += (decoder.decode(value, { stream: true }).match(/^data: /gm) ?? []).length;
+      }
+      reader.abort();
+      return frames;
+    };
+    let probing = true;
+    let slowestProbeMs = 0;
+    const probes = (async () => {
+      while (probing) {
+        const sent = performance.now();
+        await fetch(`${harness.url}/health/live`);
+        slowestProbeMs = Math.max(slowestProbeMs, performance.now() - sent);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      const frames = await Promise.all(Array.from({ length: 200 }, follow));
+      expect(frames.every((count) => count >= 30)).toBe(true);
+    } finally {
+      probing = false;
+      await probes;
+      controller.abort();
+      await harness.client.chat.cancel.mutate({ generationId });
+    }
+    // 200 followers once stalled the event loop for 12 s; a wake-up per event for all of them
+    // now costs little more than one (a generous bound for a busy 2-core machine).
+    expect(slowestProbeMs).toBeLessThan(3_000);
+  });
 });

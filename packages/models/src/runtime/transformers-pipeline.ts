@@ -26,6 +26,16 @@ export function loadPipeline(
   context: LoadContext,
 ): Promise<unknown> {
   const localOnly = isLocalFolder(entry.source);
+  // `local/...` names this project's own models, which no hub has: a missing folder is a
+  // misspelled source or a MODELS_DIR pointing elsewhere, not a download problem.
+  if (!localOnly && entry.source.startsWith('local/')) {
+    return Promise.reject(
+      new Error(
+        `no model folder "${entry.source}" (with a config.json) under MODELS_DIR: ` +
+          'check the source for typos, or point MODELS_DIR at the folder that holds it',
+      ),
+    );
+  }
   const load = async () => {
     const allowRemote = env.allowRemoteModels;
     if (localOnly) env.allowRemoteModels = false;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
@@ -53,6 +54,13 @@ export async function loadOnnxTensorModel(
   context: LoadContext,
 ): Promise<TensorModel> {
   const folder = path.resolve(context.settings.modelsDir, entry.source);
+  if (!existsSync(path.join(folder, entry.file))) {
+    throw new ModelError(
+      'MODEL_LOAD_FAILED',
+      `no model file "${path.join(entry.source, entry.file)}" under MODELS_DIR: ` +
+        'check the source and file for typos, or point MODELS_DIR at the folder that holds it',
+    );
+  }
   const session = await ort.InferenceSession.create(path.join(folder, entry.file), {
     ...onnxSessionOptions(entry),
     executionProviders: [context.device],
