@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** The CLI's settings from the environment; flags override them. */
 const envSchema = z.object({
-  MLRPC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  // Checked where it is used (connection.ts), so a bad value is reported as a usage mistake.
+  MLRPC_URL: z.string().default('http://127.0.0.1:3000'),
   MLRPC_API_KEY: z.string().min(1).optional(),
 });
 export type CliEnv = z.infer<typeof envSchema>;

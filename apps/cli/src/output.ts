@@ -7,7 +7,7 @@ export function print(json: boolean, value: unknown, human: () => string): void 
 }
 
 /** A readable error on stderr (or JSON with --json) and the exit code that goes with it. */
-export function reportError(error: unknown, json: boolean): number {
+export function reportError(error: unknown, json: boolean, url?: string): number {
   const failure = MlrpcError.from(error);
   const code = failure.isNetworkError ? exitCodes.unreachable : exitCodes.failed;
   if (json) {
@@ -15,7 +15,10 @@ export function reportError(error: unknown, json: boolean): number {
       `${JSON.stringify({
         error: {
           errorCode: failure.errorCode ?? 'UNREACHABLE',
-          message: failure.message,
+          message:
+            failure.isNetworkError && url
+              ? `cannot reach ${url}: ${failure.message}`
+              : failure.message,
           httpStatus: failure.httpStatus,
           requestId: failure.requestId,
           retryAfterSeconds: failure.retryAfterSeconds,
@@ -26,7 +29,9 @@ export function reportError(error: unknown, json: boolean): number {
     return code;
   }
   if (failure.isNetworkError) {
-    process.stderr.write(`error: cannot reach the server (${failure.message})\n`);
+    process.stderr.write(
+      `error: cannot reach the server at ${url ?? 'its URL'} (${failure.message}); is it running? (--url or MLRPC_URL)\n`,
+    );
     return code;
   }
   const retry = failure.retryAfterSeconds ? ` (retry in ${failure.retryAfterSeconds} s)` : '';

@@ -1,4 +1,23 @@
 import { readFile } from 'node:fs/promises';
+import { UsageError } from './usage-error.js';
+
+/** A file named on the command line; one that cannot be read is the command line's mistake. */
+export async function readLocalFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+    throw new UsageError(`cannot read ${file}: ${reason}`);
+  }
+}
 
 /** All of stdin, for `-` arguments and piped text. */
 export async function readStdin(): Promise<Buffer> {
@@ -11,7 +30,9 @@ export async function readStdin(): Promise<Buffer> {
 export async function readTexts(texts: string[], file: string | undefined): Promise<string[]> {
   if (!file) return texts;
   const content =
-    file === '-' ? (await readStdin()).toString('utf8') : await readFile(file, 'utf8');
+    file === '-'
+      ? (await readStdin()).toString('utf8')
+      : (await readLocalFile(file)).toString('utf8');
   return [...texts, ...content.split('\n').filter((line) => line.trim() !== '')];
 }
 
@@ -20,6 +41,6 @@ export async function imageFromArgument(
   image: string,
 ): Promise<{ url: string } | { base64: string }> {
   if (/^https?:\/\//.test(image)) return { url: image };
-  const bytes = image === '-' ? await readStdin() : await readFile(image);
+  const bytes = image === '-' ? await readStdin() : await readLocalFile(image);
   return { base64: bytes.toString('base64') };
 }

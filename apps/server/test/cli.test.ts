@@ -117,8 +117,45 @@ describe('the mlrpc CLI (built binary, real server)', () => {
     const json = await mlrpc(['--json', 'jobs', 'watch', 'no-such-job']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stderr)).toMatchObject({ error: { errorCode: 'NOT_FOUND' } });
-    expect((await mlrpc(['health'], { url: 'http://127.0.0.1:1' })).code).toBe(3);
+    const unreachable = await mlrpc(['health'], { url: 'http://127.0.0.1:1' });
+    expect(unreachable.code).toBe(3);
+    // Which server could not be reached, as the user gave it.
+    expect(unreachable.stderr).toMatch(/cannot reach the server at http:\/\/127\.0\.0\.1:1 /);
     expect((await mlrpc(['frobnicate'])).code).toBe(2);
+    // A file that is not there is the command line's mistake, not an unreachable server.
+    const missing = await mlrpc(['classify', 'no-such-digit.png']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read no-such-digit\.png: no such file/);
+    const notUrl = await mlrpc(['--url', 'notaurl', 'health']);
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toMatch(/--url must be an http\(s\) URL .*not "notaurl"/);
+    expect(notUrl.stderr).not.toMatch(/trpc|localhost/);
+    const version = await mlrpc(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('stops quietly when the reader of its output goes away (mlrpc ... | head)', async () => {
+    const texts = Array.from({ length: 200 }, (_, index) => `line ${index}`).join('\n');
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      const shell = spawn(
+        'bash',
+        [
+          '-c',
+          `"${process.execPath}" "${bin}" --json embed --file - | head -c 100 > /dev/null; echo "exit \${PIPESTATUS[0]}"`,
+        ],
+        // eslint-disable-next-line no-restricted-syntax
+        { env: { ...process.env, MLRPC_URL: harness.url } },
+      );
+      let out = '';
+      let err = '';
+      shell.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      shell.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      shell.stdin.end(texts);
+      shell.on('close', () => resolve({ stdout: out, stderr: err }));
+    });
+    expect(stdout.trim()).toBe('exit 0');
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
   });
 
   it('stops an answer on Ctrl-C in an interactive session, and keeps the session', async () => {

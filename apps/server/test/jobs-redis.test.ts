@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createClient, type MlrpcClient, type RouterOutputs } from '@mlrpc/client';
 import { startTestRedis, type TestRedis } from '@mlrpc/jobs/testing';
@@ -41,6 +43,14 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
   throw new Error('condition never held');
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 const events = (worker: AppProcess, event: string): LogEntry[] =>
   worker.logs.filter((entry) => entry.event === event);
 
@@ -48,11 +58,24 @@ describe('jobs on Redis with separate worker processes', () => {
   it('runs 1,000 embed jobs across 2 workers, each exactly once', async () => {
     const env = redisEnv();
     const api = await startTestServer({ ...env, JOBS_PROCESS_IN_SERVER: '0' });
-    const workerEnv = { ...env, JOBS_CONCURRENCY: '4' };
+    // Two workers on one host with one settings file: the same probe port (and the server's
+    // PORT, which a worker leaves alone). The second works on without probes.
+    const probePort = await freePort();
+    const workerEnv = {
+      ...env,
+      JOBS_CONCURRENCY: '4',
+      PORT: String(probePort),
+      WORKER_PORT: String(probePort),
+    };
     const workers = await Promise.all([
       startWorkerProcess(workerEnv),
       startWorkerProcess(workerEnv),
     ]);
+    const unprobed = workers.filter((worker) =>
+      worker.logs.some((entry) => entry.msg?.startsWith('health probe port in use')),
+    );
+    expect(unprobed).toHaveLength(1);
+    expect((await fetch(`http://127.0.0.1:${probePort}/health/live`)).status).toBe(200);
     try {
       const submitted: string[] = [];
       for (let start = 0; start < 1_000; start += 100) {

@@ -6,8 +6,11 @@ import { z } from 'zod';
 export const envSchema = z.object({
   ...engineSettingsShape,
   REDIS_URL: engineSettingsShape.REDIS_URL.unwrap(),
-  /** Port of the worker's health probes (/health/live, /health/ready); 0 turns them off. */
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  /**
+   * Port of the worker's health probes (/health/live, /health/ready); 0 turns them off. Not
+   * `PORT`: a worker sharing the server's `.env` must not reach for the server's port.
+   */
+  WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   HOST: z.string().min(1).default('127.0.0.1'),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -22,7 +22,19 @@ export async function startWorker(env: Env, logger: Logger): Promise<RunningWork
   if (!worker) throw new Error('REDIS_URL is required');
   let consuming = false;
   const health =
-    env.PORT > 0 ? await startHealthServer(env.PORT, env.HOST, () => consuming) : undefined;
+    env.WORKER_PORT > 0
+      ? await startHealthServer(env.WORKER_PORT, env.HOST, () => consuming).catch(
+          (error: unknown) => {
+            // A second worker on one host finds the port taken: it works on, unprobed.
+            if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+            logger.warn(
+              { port: env.WORKER_PORT },
+              'health probe port in use (another worker on this host?): probes off for this worker; set WORKER_PORT to give it its own',
+            );
+            return undefined;
+          },
+        )
+      : undefined;
   if (env.MODELS_PRELOAD) await models.warmUpDefaults();
   await worker.start();
   consuming = true;

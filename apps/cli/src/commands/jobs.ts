@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Job, MlrpcClient, RouterInputs } from '@mlrpc/client';
 import type { Command } from 'commander';
 import { connect } from '../connection.js';
@@ -6,7 +5,7 @@ import { exitCodes } from '../exit-codes.js';
 import { jobSummary } from '../job-summary.js';
 import { print } from '../output.js';
 import { renderProgress } from '../progress-bar.js';
-import { imageFromArgument, readTexts } from '../read-input.js';
+import { imageFromArgument, readLocalFile, readTexts } from '../read-input.js';
 import { UsageError } from '../usage-error.js';
 
 interface SubmitOptions {
@@ -57,7 +56,8 @@ async function submission(kind: string, args: string[], options: SubmitOptions) 
     }
     case 'chat': {
       const prompt =
-        args.join(' ') || (options.file ? (await readFile(options.file, 'utf8')).trim() : '');
+        args.join(' ') ||
+        (options.file ? (await readLocalFile(options.file)).toString('utf8').trim() : '');
       if (!prompt) throw new UsageError('give a prompt');
       return {
         kind: 'chat' as const,

@@ -94,8 +94,8 @@ export function startWorkerProcess(env: Record<string, string>): Promise<AppProc
   return startApp(
     ['dist/main.js'],
     path.join(repositoryRoot, 'apps/worker'),
-    // Several workers run side by side here: no health port each.
-    { PORT: '0', ...env },
+    // Several workers run side by side here: no health port each, unless a test gives one.
+    { WORKER_PORT: '0', ...env },
     'mlrpc worker consuming jobs',
   );
 }
