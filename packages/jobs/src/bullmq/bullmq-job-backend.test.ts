@@ -57,6 +57,7 @@ function together(backend: BullmqJobBackend, worker: BullmqJobWorker): JobBacken
     cancel: (owner, jobId) => backend.cancel(owner, jobId),
     watch: (owner, jobId, after, signal) => backend.watch(owner, jobId, after, signal),
     counts: () => backend.counts(),
+    available: () => backend.available(),
     close: async () => {
       await worker.close();
       await backend.close();
