@@ -1,4 +1,4 @@
-import type { RouterOutputs } from '@mlrpc/client';
+import { waitForJob, type RouterOutputs } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError } from './support/expect-api-error.js';
 import { settledValue } from './support/settled-value.js';
@@ -70,10 +70,24 @@ describe('jobs (embedded backend)', () => {
     );
     const done = snapshots.at(-1)?.job;
     expect(done).toMatchObject({ status: 'completed', progress: 1, attempts: 1 });
-    const result = done?.result as RouterOutputs['embed'];
-    expect(result.embeddings).toHaveLength(2000);
+    // The watch's last snapshot carries the first page of rows; jobs.get pages the rest.
+    expect(done?.resultPage).toEqual({ offset: 0, count: 1000, total: 2000 });
+    expect((done?.result as RouterOutputs['embed']).embeddings).toHaveLength(1000);
+    const rest = await harness.client.jobs.get.query({
+      jobId: submitted.id,
+      resultOffset: 1000,
+      resultLimit: 5000,
+    });
+    expect(rest.resultPage).toEqual({ offset: 1000, count: 1000, total: 2000 });
+    const result = rest.result as RouterOutputs['embed'];
     const live = await harness.client.embed.mutate({ texts: [texts[1999] ?? ''] });
-    expect(result.embeddings[1999]?.[0]).toBeCloseTo(live.embeddings[0]?.[0] ?? 0, 5);
+    expect(result.embeddings[999]?.[0]).toBeCloseTo(live.embeddings[0]?.[0] ?? 0, 5);
+    // The typed client's waitForJob joins the pages: the whole result, as computed.
+    const whole = await waitForJob(harness.client, submitted.id);
+    expect((whole.result as RouterOutputs['embed']).embeddings).toHaveLength(2000);
+    expect(
+      (await harness.client.jobs.list.query({})).jobs.every((job) => job.result === null),
+    ).toBe(true);
   });
 
   it('resumes a watch after the last event it saw', async () => {

@@ -43,7 +43,7 @@ describe('rate limits with REDIS_URL', () => {
     }
   });
 
-  it('ride out a Redis outage: limits count in memory, jobs answer 503 at once, readiness fails', async () => {
+  it('ride out a Redis outage: limits count in memory, jobs answer 503 within seconds, readiness fails', async () => {
     const replica = replicas[0];
     if (!replica) throw new Error('a replica expected');
     const client = createClient({ url: replica.url, apiKey: key, retries: 0 });

@@ -13,6 +13,7 @@ const job = (changes: Partial<Job>): Job => ({
   finishedAt: null,
   attempts: 1,
   result: null,
+  resultPage: null,
   error: null,
   ...changes,
 });

@@ -13,18 +13,21 @@ function resultSummary(job: Job): string {
   if (job.error) return `${job.error.errorCode}: ${job.error.message}`;
   const result = job.result;
   if (!result) return '';
-  if ('embeddings' in result) return `${result.embeddings.length} vectors × ${result.dimension}`;
+  // A big result comes a page at a time: the page says how many rows there are in all.
+  const rows = (count: number) => job.resultPage?.total ?? count;
+  if ('embeddings' in result)
+    return `${rows(result.embeddings.length)} vectors × ${result.dimension}`;
   if ('text' in result) return `${result.usage.completionTokens} tokens`;
-  if ('results' in result) return `${result.results.length} documents ranked`;
+  if ('results' in result) return `${rows(result.results.length)} documents ranked`;
   switch (result.kind) {
     case 'image-classification':
       return result.predictions[0]?.label ?? '';
     case 'tensor':
       return 'tensor outputs';
     case 'text-classification':
-      return `${result.predictions.length} texts labelled`;
+      return `${rows(result.predictions.length)} texts labelled`;
     case 'token-classification':
-      return `${result.entities.flat().length} entities`;
+      return `${result.entities.flat().length} entities in ${rows(result.entities.length)} texts`;
   }
 }
 
@@ -47,6 +50,8 @@ export function mountJobsPanel(panel: HTMLElement, connection: Connection): () =
   const list = required(panel, '.job-list', HTMLOListElement);
   const rows = new Map<string, HTMLLIElement>();
   const watches = new Map<string, () => void>();
+  const summaries = new Map<string, string>();
+  const describing = new Set<string>();
   const notice = element('p', 'stats');
   notice.setAttribute('aria-live', 'polite');
   form.after(notice);
@@ -83,9 +88,23 @@ export function mountJobsPanel(panel: HTMLElement, connection: Connection): () =
       });
       header.append(cancel);
     }
-    row.replaceChildren(header, progress, element('div', 'job-result', resultSummary(job)));
+    // Listings carry no results: a row keeps the summary its watch or a jobs.get gave it.
+    const summary = resultSummary(job) || summaries.get(job.id) || '';
+    if (summary) summaries.set(job.id, summary);
+    else if (job.status === 'completed') describe(job.id);
+    row.replaceChildren(header, progress, element('div', 'job-result', summary));
     if (!rows.has(job.id)) rows.set(job.id, row);
     return row;
+  };
+
+  /** A finished job seen only in a listing: its first result row, to say what it produced. */
+  const describe = (jobId: string) => {
+    if (describing.has(jobId)) return;
+    describing.add(jobId);
+    connection.client.jobs.get
+      .query({ jobId, resultLimit: 1 })
+      .then(render)
+      .catch((error: unknown) => (notice.textContent = errorMessage(error)));
   };
 
   const watch = (job: Job) => {

@@ -1,6 +1,7 @@
 import type { AppRouter, RouterOutputs } from '@mlrpc/api';
 import type { TRPCClient } from '@trpc/client';
 import { MlrpcError } from './mlrpc-error.js';
+import { wholeJobResult } from './whole-job-result.js';
 
 export type Job = RouterOutputs['jobs']['get'];
 
@@ -12,7 +13,8 @@ export interface WaitForJobOptions {
 }
 
 /**
- * Follows a job until it finishes and returns it: `completed` with its `result`, or `failed`
+ * Follows a job until it finishes and returns it: `completed` with its whole `result` (every
+ * page of a big one), or `failed`
  * (`error` says why) or `cancelled`. Rides out reconnects (the watch resumes from its last event).
  */
 export function waitForJob(
@@ -36,7 +38,10 @@ export function waitForJob(
           }
           if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') {
             finish();
-            resolve(job);
+            // A big result arrives a page at a time: the caller gets all of it.
+            wholeJobResult(client, job).then(resolve, (error: unknown) =>
+              reject(MlrpcError.from(error)),
+            );
           }
         },
         onError: (error) => {

@@ -81,6 +81,31 @@ export function describeJobBackendContract(
       await backend.close();
     });
 
+    it('gives a result a page of rows at a time, and listings none', async () => {
+      const processor = new ManualProcessor();
+      const backend = await create(processor.process);
+      const job = await backend.submit('alice', embedJob('rows'));
+      await eventually(() => processor.running.has('rows'));
+      const rows = Array.from({ length: 5 }, (_, row) => [row, row + 0.5]);
+      processor.running
+        .get('rows')
+        ?.finish({ ...fakeResult('rows'), embeddings: rows, dimension: 2 });
+      const done = await until(backend, 'alice', job.id, 'completed');
+      expect(done.resultPage).toEqual({ offset: 0, count: 5, total: 5 });
+      const page = await backend.get('alice', job.id, { offset: 2, limit: 2 });
+      expect(page.resultPage).toEqual({ offset: 2, count: 2, total: 5 });
+      expect(page.result).toMatchObject({ embeddings: [rows[2], rows[3]], dimension: 2 });
+      const past = await backend.get('alice', job.id, { offset: 9, limit: 2 });
+      expect(past.resultPage).toEqual({ offset: 5, count: 0, total: 5 });
+      const { jobs } = await backend.list('alice', { limit: 10 });
+      expect(jobs.find((listed) => listed.id === job.id)).toMatchObject({
+        status: 'completed',
+        result: null,
+        resultPage: null,
+      });
+      await backend.close();
+    });
+
     it('keeps jobs to their owner: others cannot get, list, watch or cancel them', async () => {
       const processor = new ManualProcessor();
       const backend = await create(processor.process);

@@ -1,3 +1,4 @@
+import type { ResultWindow } from './result-window.js';
 import type { Job, JobResult, JobStatus, JobSubmission } from '@mlrpc/schema';
 
 export interface JobContext {
@@ -29,8 +30,9 @@ export interface JobSnapshot {
  */
 export interface JobBackend {
   submit(owner: string, submission: JobSubmission): Promise<Job>;
-  get(owner: string, jobId: string): Promise<Job>;
-  /** The owner's jobs, newest first, a page at a time. */
+  /** The job, with a window on its result's rows (the first page by default). */
+  get(owner: string, jobId: string, window?: ResultWindow): Promise<Job>;
+  /** The owner's jobs, newest first, a page at a time; without their results. */
   list(owner: string, query: JobListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }>;
   /** Cancels a queued job, or stops a running one; finished jobs stay as they are. */
   cancel(owner: string, jobId: string): Promise<Job>;
@@ -67,6 +69,7 @@ export function newJob(id: string, submission: JobSubmission): Job {
     finishedAt: null,
     attempts: 0,
     result: null,
+    resultPage: null,
     error: null,
   };
 }

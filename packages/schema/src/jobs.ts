@@ -90,6 +90,14 @@ export const jobResultSchema = z.union([
 ]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
+/** Which rows of a long result a response carries; `total` is how many the job produced. */
+export const jobResultPageSchema = z.object({
+  offset: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type JobResultPage = z.infer<typeof jobResultPageSchema>;
+
 export const jobSchema = z.object({
   id: z.string(),
   kind: jobKindSchema,
@@ -101,12 +109,28 @@ export const jobSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   attempts: z.number().int().nonnegative(),
+  /** In `jobs.list`, always null: fetch a job's result with `jobs.get`. */
   result: jobResultSchema.nullable(),
+  /** Set when the result has rows (embeddings, text predictions, ranked documents): the ones here. */
+  resultPage: jobResultPageSchema.nullable(),
   error: z.object({ errorCode: errorCodeSchema, message: z.string() }).nullable(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
 export const jobIdInputSchema = z.object({ jobId: z.string().min(1).max(100) }).strict();
+
+/** A job, with a window on its result's rows: big results come a page at a time. */
+export const jobGetInputSchema = jobIdInputSchema
+  .extend({
+    resultOffset: z.coerce.number().int().min(0).default(0),
+    resultLimit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(limits.jobResultPageMax)
+      .default(limits.jobResultPageDefault),
+  })
+  .strict();
 
 export const jobsListInputSchema = z
   .object({

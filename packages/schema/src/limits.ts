@@ -34,6 +34,9 @@ export const limits = {
   rerankMaxDocuments: 1_000,
   rerankMaxTextLength: 8_192,
   jobEmbedMaxTexts: 100_000,
+  /** Rows of a job's result (embeddings, predictions, ranked documents) one response carries. */
+  jobResultPageDefault: 1_000,
+  jobResultPageMax: 10_000,
   jobEmbedBatchSize: 256,
   jobRerankMaxDocuments: 100_000,
 } as const;

@@ -1,4 +1,5 @@
 import {
+  jobGetInputSchema,
   jobIdInputSchema,
   jobSchema,
   jobsListInputSchema,
@@ -51,12 +52,18 @@ export const jobsRouter = {
         path: '/jobs/{jobId}',
         tags: ['jobs'],
         protect: true,
-        summary: 'A job: status, progress, result or error',
+        summary:
+          'A job: status, progress, error, or a page of its result (resultOffset, resultLimit)',
       },
     })
-    .input(jobIdInputSchema)
+    .input(jobGetInputSchema)
     .output(jobSchema)
-    .query(({ ctx, input }) => ctx.jobs.get(ctx.owner, input.jobId)),
+    .query(({ ctx, input }) =>
+      ctx.jobs.get(ctx.owner, input.jobId, {
+        offset: input.resultOffset,
+        limit: input.resultLimit,
+      }),
+    ),
   /** The caller's jobs, newest first; pass `nextCursor` back for the next page. */
   list: jobsProcedure
     .meta({

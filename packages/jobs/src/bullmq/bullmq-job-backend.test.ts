@@ -52,7 +52,7 @@ async function workerFor(
 function together(backend: BullmqJobBackend, worker: BullmqJobWorker): JobBackend {
   return {
     submit: (owner, submission) => backend.submit(owner, submission),
-    get: (owner, jobId) => backend.get(owner, jobId),
+    get: (owner, jobId, window) => backend.get(owner, jobId, window),
     list: (owner, query) => backend.list(owner, query),
     cancel: (owner, jobId) => backend.cancel(owner, jobId),
     watch: (owner, jobId, after, signal) => backend.watch(owner, jobId, after, signal),

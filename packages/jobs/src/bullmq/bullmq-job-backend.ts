@@ -9,6 +9,7 @@ import {
   type JobListQuery,
   type JobSnapshot,
 } from '../job-backend.js';
+import type { ResultWindow } from '../result-window.js';
 import { JobError } from '../job-error.js';
 import { JobIdFeed } from './job-id-feed.js';
 import { JobRecordStore, type JobRecord } from './job-record-store.js';
@@ -52,7 +53,7 @@ export class BullmqJobBackend implements JobBackend {
     this.changes = new JobIdFeed(connectRedis(options.redisUrl), this.keys.changesChannel);
   }
 
-  /** Whether Redis answers: while it does not, calls fail fast with BACKEND_UNAVAILABLE. */
+  /** Whether Redis answers now (readiness reports it; calls wait a few seconds for it at most). */
   available(): boolean {
     return this.redis.status === 'ready';
   }
@@ -113,8 +114,8 @@ export class BullmqJobBackend implements JobBackend {
     return job;
   }
 
-  get(owner: string, jobId: string): Promise<Job> {
-    return this.guarded(async () => (await this.owned(owner, jobId)).job);
+  get(owner: string, jobId: string, window?: ResultWindow): Promise<Job> {
+    return this.guarded(async () => (await this.owned(owner, jobId, window)).job);
   }
 
   list(owner: string, query: JobListQuery): Promise<{ jobs: Job[]; nextCursor: string | null }> {
@@ -152,7 +153,8 @@ export class BullmqJobBackend implements JobBackend {
       start += chunk;
     }
     await this.store.forgetOwnerJobs(owner, gone);
-    const records = await Promise.all(page.map((id) => this.store.read(id)));
+    // Listings carry no results: a job's result (possibly 100,000 rows) comes from jobs.get.
+    const records = await Promise.all(page.map((id) => this.store.read(id, null)));
     const jobs = records.flatMap((record) => (record ? [record.job] : []));
     return { jobs, nextCursor: more ? (jobs.at(-1)?.id ?? null) : null };
   }
@@ -251,16 +253,16 @@ export class BullmqJobBackend implements JobBackend {
   }
 
   /**
-   * Runs a Redis-backed operation, or refuses it at once while Redis is unreachable, and gives
-   * up waiting after a few seconds (the connection queues commands until Redis is back, which
-   * BullMQ needs, but a caller should get a quick 503 with Retry-After instead).
+   * Runs a Redis-backed operation, giving up after a few seconds: the connection queues commands
+   * while Redis is away (BullMQ needs that), but a caller should get a 503 with Retry-After
+   * instead of waiting for Redis to come back; at once when the connection has ended.
    */
   private async guarded<T>(operation: () => Promise<T>): Promise<T> {
     const unavailable = () =>
       new JobError('BACKEND_UNAVAILABLE', 'the job store (Redis) is unreachable; retry shortly', {
         retryAfterSeconds: 5,
       });
-    if (!this.available()) throw unavailable();
+    if (this.redis.status === 'end') throw unavailable();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(unavailable()), redisDeadlineMs);
@@ -272,8 +274,8 @@ export class BullmqJobBackend implements JobBackend {
     }
   }
 
-  private async owned(owner: string, jobId: string): Promise<JobRecord> {
-    const record = await this.store.read(jobId);
+  private async owned(owner: string, jobId: string, window?: ResultWindow): Promise<JobRecord> {
+    const record = await this.store.read(jobId, window);
     // Another owner's job is reported exactly like a missing one: its existence is not revealed.
     if (!record || record.owner !== owner) throw new JobError('NOT_FOUND', `no job ${jobId}`);
     return record;

@@ -1,7 +1,32 @@
-import type { Job, JobResult, JobStatus, JobSubmission } from '@mlrpc/schema';
+import {
+  limits,
+  type Job,
+  type JobResult,
+  type JobStatus,
+  type JobSubmission,
+} from '@mlrpc/schema';
 import type { Redis } from 'ioredis';
 import type { JobFailure } from '../job-failure.js';
+import { firstPage, type ResultWindow } from '../result-window.js';
+import { viewResult } from '../stored-result.js';
 import { decodeJobResult, encodeJobResult } from './job-result-codec.js';
+
+/** Every field of a job's hash but its result. */
+const recordFields = [
+  'id',
+  'owner',
+  'kind',
+  'status',
+  'progress',
+  'priority',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'attempts',
+  'error',
+  'submission',
+  'version',
+] as const;
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -100,9 +125,28 @@ export class JobRecordStore {
       .exec();
   }
 
-  async read(jobId: string): Promise<JobRecord | null> {
-    const fields = await this.redis.hgetall(this.keys.job(jobId));
+  /**
+   * A job's record, with the window of its result's rows a response may carry; `null` leaves the
+   * result out (listings), without reading it from Redis at all.
+   */
+  async read(
+    jobId: string,
+    window: ResultWindow | null = firstPage(limits.jobResultPageDefault),
+  ): Promise<JobRecord | null> {
+    const fields: Record<string, string | undefined> =
+      window === null
+        ? Object.fromEntries(
+            (await this.redis.hmget(this.keys.job(jobId), ...recordFields)).map((value, index) => [
+              recordFields[index],
+              value ?? undefined,
+            ]),
+          )
+        : await this.redis.hgetall(this.keys.job(jobId));
     if (!fields['id'] || !fields['owner'] || !fields['submission']) return null;
+    const viewed =
+      window !== null && fields['result']
+        ? viewResult(decodeJobResult(fields['result']), window)
+        : { result: null, resultPage: null };
     const job: Job = {
       id: fields['id'],
       kind: fields['kind'] as Job['kind'],
@@ -113,7 +157,8 @@ export class JobRecordStore {
       startedAt: numberOrNull(fields['startedAt']),
       finishedAt: numberOrNull(fields['finishedAt']),
       attempts: Number(fields['attempts'] ?? 0),
-      result: fields['result'] ? decodeJobResult(fields['result']) : null,
+      result: viewed.result,
+      resultPage: viewed.resultPage,
       error: fields['error'] ? (JSON.parse(fields['error']) as JobFailure) : null,
     };
     return {

@@ -1,4 +1,5 @@
 import type { JobResult } from '@mlrpc/schema';
+import { storeResult, type StoredResult } from '../stored-result.js';
 
 interface PackedRows {
   float32: string;
@@ -15,32 +16,23 @@ function isPacked(value: unknown): value is PackedRows {
  * bytes, a fifth of their JSON size. Lossless: the models compute in float32.
  */
 export function encodeJobResult(result: JobResult): string {
-  if ('embeddings' in result) {
-    const rows = result.embeddings;
-    const width = rows[0]?.length ?? 0;
-    if (rows.every((row) => row.length === width)) {
-      const flat = new Float32Array(rows.length * width);
-      rows.forEach((row, index) => flat.set(row, index * width));
-      const packed: PackedRows = {
-        float32: Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength).toString('base64'),
-        rows: rows.length,
-        width,
-      };
-      return JSON.stringify({ ...result, embeddings: packed });
-    }
-  }
-  return JSON.stringify(result);
+  const { result: rest, vectors } = storeResult(result);
+  if (!vectors) return JSON.stringify(result);
+  const { data, rows, width } = vectors;
+  const packed: PackedRows = {
+    float32: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+    rows,
+    width,
+  };
+  return JSON.stringify({ ...rest, embeddings: packed });
 }
 
-/** Reverses encodeJobResult. */
-export function decodeJobResult(text: string): JobResult {
+/** Reverses encodeJobResult, leaving embeddings packed (a page of them is built on demand). */
+export function decodeJobResult(text: string): StoredResult {
   const value = JSON.parse(text) as JobResult & { embeddings?: unknown };
-  if (!isPacked(value.embeddings)) return value;
+  if (!isPacked(value.embeddings)) return { result: value };
   const { float32, rows, width } = value.embeddings;
   const bytes = Buffer.from(float32, 'base64');
-  const flat = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const embeddings = Array.from({ length: rows }, (_, index) =>
-    Array.from(flat.subarray(index * width, (index + 1) * width)),
-  );
-  return { ...value, embeddings };
+  const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return { result: { ...value, embeddings: [] }, vectors: { data, rows, width } };
 }

@@ -11,6 +11,7 @@ import {
   type JobSnapshot,
 } from '../job-backend.js';
 import { JobError } from '../job-error.js';
+import type { ResultWindow } from '../result-window.js';
 import { jobFailureOf } from '../job-failure.js';
 import { StoredJob } from './stored-job.js';
 
@@ -53,15 +54,16 @@ export class EmbeddedJobBackend implements JobBackend {
     this.jobs.set(job.id, stored);
     if (key) this.idempotency.set(key, job.id);
     // Lower priority numbers first; equal priorities in submission order.
-    const at = this.queue.findIndex((queued) => queued.job.priority > job.priority);
+    const at = this.queue.findIndex((queued) => queued.record.priority > job.priority);
     this.queue.splice(at === -1 ? this.queue.length : at, 0, stored);
     this.pump();
     // The record as submitted: whether it already started is for get and watch to tell.
     return job;
   }
 
-  async get(owner: string, jobId: string): Promise<Job> {
-    return this.owned(owner, jobId).job;
+  async get(owner: string, jobId: string, window?: ResultWindow): Promise<Job> {
+    const stored = this.owned(owner, jobId);
+    return window ? stored.view(window) : stored.job;
   }
 
   async list(
@@ -70,24 +72,28 @@ export class EmbeddedJobBackend implements JobBackend {
   ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const mine = [...this.jobs.values()]
       .filter(
-        (stored) => stored.owner === owner && (!query.status || stored.job.status === query.status),
+        (stored) =>
+          stored.owner === owner && (!query.status || stored.record.status === query.status),
       )
       .reverse();
-    const start = query.cursor ? mine.findIndex((stored) => stored.job.id === query.cursor) + 1 : 0;
+    const start = query.cursor
+      ? mine.findIndex((stored) => stored.record.id === query.cursor) + 1
+      : 0;
     const page = mine.slice(start, start + query.limit);
     const more = start + query.limit < mine.length;
     return {
-      jobs: page.map((stored) => stored.job),
-      nextCursor: more ? (page.at(-1)?.job.id ?? null) : null,
+      // Listings carry no results: a job's result (possibly 100,000 rows) comes from get.
+      jobs: page.map((stored) => stored.view(null)),
+      nextCursor: more ? (page.at(-1)?.record.id ?? null) : null,
     };
   }
 
   async cancel(owner: string, jobId: string): Promise<Job> {
     const stored = this.owned(owner, jobId);
-    if (stored.job.status === 'queued') {
+    if (stored.record.status === 'queued') {
       this.queue.splice(this.queue.indexOf(stored), 1);
       this.finish(stored, { status: 'cancelled' });
-    } else if (stored.job.status === 'running') {
+    } else if (stored.record.status === 'running') {
       stored.controller?.abort();
       this.finish(stored, { status: 'cancelled' });
     }
@@ -109,7 +115,7 @@ export class EmbeddedJobBackend implements JobBackend {
         // The job may have changed (even finished) while the caller held that snapshot.
         continue;
       }
-      if (finishedStatuses.has(stored.job.status)) return;
+      if (finishedStatuses.has(stored.record.status)) return;
       await once(stored.changes, 'change', { signal });
     }
   }
@@ -122,7 +128,7 @@ export class EmbeddedJobBackend implements JobBackend {
   async counts(): Promise<Partial<Record<JobStatus, number>>> {
     const counts: Partial<Record<JobStatus, number>> = {};
     for (const stored of this.jobs.values()) {
-      counts[stored.job.status] = (counts[stored.job.status] ?? 0) + 1;
+      counts[stored.record.status] = (counts[stored.record.status] ?? 0) + 1;
     }
     return counts;
   }
@@ -152,19 +158,23 @@ export class EmbeddedJobBackend implements JobBackend {
     this.running += 1;
     const controller = new AbortController();
     stored.controller = controller;
-    stored.update({ status: 'running', startedAt: Date.now(), attempts: stored.job.attempts + 1 });
+    stored.update({
+      status: 'running',
+      startedAt: Date.now(),
+      attempts: stored.record.attempts + 1,
+    });
     try {
       const result = await this.processor(stored.submission, {
         signal: controller.signal,
         reportProgress: (progress) => {
-          if (stored.job.status === 'running')
+          if (stored.record.status === 'running')
             stored.update({ progress: Math.min(1, Math.max(0, progress)) });
         },
       });
-      if (stored.job.status === 'running')
+      if (stored.record.status === 'running')
         this.finish(stored, { status: 'completed', progress: 1, result });
     } catch (error) {
-      if (stored.job.status === 'running')
+      if (stored.record.status === 'running')
         this.finish(stored, { status: 'failed', error: jobFailureOf(error) });
     } finally {
       stored.controller = undefined;
@@ -177,7 +187,7 @@ export class EmbeddedJobBackend implements JobBackend {
     stored.update({ ...change, finishedAt: Date.now() });
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.jobs.delete(stored.job.id);
+      this.jobs.delete(stored.record.id);
       if (stored.submission.idempotencyKey) {
         this.idempotency.delete(`${stored.owner}\u0000${stored.submission.idempotencyKey}`);
       }
