@@ -136,10 +136,12 @@ export class JobRecordStore {
     const fields: Record<string, string | undefined> =
       window === null
         ? Object.fromEntries(
-            (await this.redis.hmget(this.keys.job(jobId), ...recordFields)).map((value, index) => [
-              recordFields[index],
-              value ?? undefined,
-            ]),
+            (await this.redis.hmget(this.keys.job(jobId), ...recordFields)).map(
+              (value: string | null, index): [string, string | undefined] => [
+                recordFields[index] ?? '',
+                value ?? undefined,
+              ],
+            ),
           )
         : await this.redis.hgetall(this.keys.job(jobId));
     if (!fields['id'] || !fields['owner'] || !fields['submission']) return null;
