@@ -80,8 +80,8 @@ describe('BatchQueue', () => {
   });
 
   it('refuses requests beyond maxQueueSize with QUEUE_FULL and a retry hint', async () => {
-    const { queue } = queueWith();
-    void queue.submit(texts(['running']));
+    const { worker, queue } = queueWith();
+    const running = queue.submit(texts(['running']));
     const queued = [
       queue.submit(texts(['1'])),
       queue.submit(texts(['2'])),
@@ -93,7 +93,8 @@ describe('BatchQueue', () => {
     });
     expect(queue.depth).toBe(3);
     queue.close(new Error('done') as never);
-    await Promise.allSettled(queued);
+    worker.calls[0]?.finish();
+    await Promise.allSettled([running, ...queued]);
   });
 
   it('bases Retry-After on how fast the queue has been draining, not on model time alone', async () => {
@@ -113,6 +114,7 @@ describe('BatchQueue', () => {
     expect(seconds).toBeGreaterThanOrEqual(2);
     expect(seconds).toBeLessThanOrEqual(8);
     queue.close(new Error('done') as never);
+    for (const call of worker.calls) call.finish();
     await Promise.allSettled(calls);
   });
 
