@@ -35,6 +35,34 @@ export const envSchema = z.object({
   SHUTDOWN_DRAIN_MS: envMilliseconds.default(1_000),
   /** Longest a client may take to send a whole request (slow senders hold sockets). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * Origins (scheme://host[:port], comma-separated) whose pages may call /trpc, /api and /v1 from
+   * a browser; empty (the default) allows same-origin pages only.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text, context) => {
+      const origins = text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean);
+      for (const origin of origins) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || parsed.origin !== origin) {
+          context.addIssue({
+            code: 'custom',
+            message: `"${origin}" is not an origin such as https://app.example.com or http://localhost:5173`,
+          });
+        }
+      }
+      return origins;
+    }),
   /** Serve the web playground (chat, classification, embeddings, jobs) at `/`. */
   PLAYGROUND: envFlag.default(true),
   /** Largest request body; base64 images are a third larger than their bytes. */

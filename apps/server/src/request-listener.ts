@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { accessLog } from './access-log.js';
+import { crossOrigin } from './cross-origin.js';
 import { assignRequestId } from './request-id.js';
 import { closeWhileDraining, createApp, quietPaths, type AppOptions } from './app.js';
 import { leanCallOf } from './trpc/lean-call.js';
@@ -17,7 +18,11 @@ export function createRequestListener(options: AppOptions): RequestListener {
   const app = createApp(options);
   const front = accessLog(options.logger, quietPaths);
   const serve = leanTrpc(options.dependencies, options.env.BODY_LIMIT_BYTES);
-  return (request: IncomingMessage, response: ServerResponse) => {
+  const cors = crossOrigin(options.env.CORS_ORIGINS);
+  return (request: IncomingMessage, response: ServerResponse) =>
+    cors(request, response, () => route(request, response));
+
+  function route(request: IncomingMessage, response: ServerResponse): void {
     // Liveness is probed every few seconds and must answer even when the loop is busy: the
     // shortest path there is, answered before any middleware (probes are never logged).
     if (request.url === '/health/live' && request.method === 'GET') {
@@ -46,5 +51,5 @@ export function createRequestListener(options: AppOptions): RequestListener {
         );
       });
     });
-  };
+  }
 }

@@ -3,6 +3,7 @@ export * from './chat.js';
 export * from './chat-output-controls.js';
 export * from './embed.js';
 export * from './error-code.js';
+export * from './error-codes.js';
 export * from './health.js';
 export * from './image-source.js';
 export * from './jobs.js';

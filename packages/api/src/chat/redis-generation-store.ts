@@ -12,6 +12,8 @@ import {
 const lockMs = 6_000;
 /** Keys of a running generation live this much beyond the resume TTL (a long queue wait). */
 const runningMarginMs = 10 * 60_000;
+/** How long records wait to be written together (a replica that dies loses at most these). */
+const flushMs = 10;
 /** Records a generation's log may hold: every token and event of the longest reply, bounded. */
 const maxRecords = 20_000;
 
@@ -186,33 +188,38 @@ export class RedisGenerationStore implements GenerationStore {
     }, lockMs / 3);
     renewal.unref();
     this.renewals.set(id, renewal);
+    // Records go out in one pipeline every few milliseconds, not one command per token: Redis
+    // then syncs its append-only file once per batch instead of once per token.
+    let pending: string[] = [];
+    let flushing: NodeJS.Timeout | undefined;
     let expiring = false;
-    generation.journal = {
-      append: (record: GenerationRecord) => {
-        const settled = record.state !== undefined && record.state !== 'running';
-        const fields = [
-          'MAXLEN',
-          '~',
-          String(maxRecords),
-          '*',
-          'd',
-          JSON.stringify(record),
-        ] as const;
-        if (!settled && expiring) {
-          this.redis.xadd(log, ...fields).catch((error: unknown) => this.settings.onError?.(error));
-          return;
-        }
-        // The first record gives the new log its expiry; the last one shortens both to the TTL.
+    const flush = (settled: boolean) => {
+      clearTimeout(flushing);
+      flushing = undefined;
+      const records = pending;
+      pending = [];
+      const write = this.redis.multi();
+      for (const data of records)
+        write.xadd(log, 'MAXLEN', '~', String(maxRecords), '*', 'd', data);
+      // The first batch gives the new log its expiry; the last one shortens both to the TTL.
+      if (!expiring || settled) {
         expiring = true;
         const expiry = settled ? String(this.settings.ttlMs) : runningExpiry;
-        const write = this.redis
-          .multi()
-          .xadd(log, ...fields)
-          .pexpire(log, expiry)
-          .pexpire(this.key(id), expiry);
-        if (settled) write.eval(releaseScript, 1, lock, this.settings.replica);
-        write.exec().catch((error: unknown) => this.settings.onError?.(error));
-        if (settled) this.detach(generation);
+        write.pexpire(log, expiry).pexpire(this.key(id), expiry);
+      }
+      if (settled) write.eval(releaseScript, 1, lock, this.settings.replica);
+      write.exec().catch((error: unknown) => this.settings.onError?.(error));
+    };
+    generation.journal = {
+      append: (record: GenerationRecord) => {
+        pending.push(JSON.stringify(record));
+        const settled = record.state !== undefined && record.state !== 'running';
+        if (settled) {
+          flush(true);
+          this.detach(generation);
+        } else {
+          flushing ??= setTimeout(() => flush(false), flushMs);
+        }
       },
     };
   }
