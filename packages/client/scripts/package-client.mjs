@@ -43,7 +43,9 @@ const flags =
   ts.TypeFormatFlags.MultilineObjectLiterals;
 const exported = (file, name) => {
   const source = program.getSourceFile(file);
-  const symbol = checker.getExportsOfModule(checker.getSymbolAtLocation(source)).find((s) => s.name === name);
+  const symbol = checker
+    .getExportsOfModule(checker.getSymbolAtLocation(source))
+    .find((s) => s.name === name);
   if (!symbol) throw new Error(`${name} is not exported by ${file}`);
   return symbol;
 };
@@ -55,7 +57,11 @@ const typeText = (file, name) => {
 const valueText = (file, name) => {
   const found = exported(file, name);
   const symbol = found.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(found) : found;
-  return checker.typeToString(checker.getTypeOfSymbolAtLocation(symbol, symbol.valueDeclaration), undefined, flags);
+  return checker.typeToString(
+    checker.getTypeOfSymbolAtLocation(symbol, symbol.valueDeclaration),
+    undefined,
+    flags,
+  );
 };
 
 const apiSource = program.getSourceFile(apiTypes);
@@ -83,7 +89,8 @@ const erase = (context) => {
   return (node) => ts.visitNode(node, visit);
 };
 const [routerType] = ts.transform(declaration.type, [erase]).transformed;
-if (unknownLocal.length > 0) throw new Error(`unexpected imports in the router type: ${unknownLocal.join(', ')}`);
+if (unknownLocal.length > 0)
+  throw new Error(`unexpected imports in the router type: ${unknownLocal.join(', ')}`);
 const printer = ts.createPrinter({ removeComments: true });
 const routerText = printer.printNode(ts.EmitHint.Unspecified, routerType, apiSource);
 
