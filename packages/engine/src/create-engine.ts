@@ -84,6 +84,7 @@ export function createJobBackend(settings: EngineSettings, processor: JobProcess
   return new EmbeddedJobBackend(processor, {
     concurrency: settings.JOBS_CONCURRENCY,
     maxQueued: settings.JOBS_MAX_QUEUED,
+    maxQueuedBytes: settings.JOBS_MAX_QUEUED_BYTES,
     retentionMs: settings.JOBS_RETENTION_MS,
   });
 }

@@ -56,6 +56,12 @@ export const engineSettingsShape = {
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
   /** Waiting jobs beyond this are refused with QUEUE_FULL. */
   JOBS_MAX_QUEUED: z.coerce.number().int().min(1).default(1_000),
+  /** In-process jobs: bytes of input all waiting jobs may hold (they wait in this process's memory). */
+  JOBS_MAX_QUEUED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(256 * 1024 * 1024),
   /** How long finished jobs and their results are kept. */
   JOBS_RETENTION_MS: envMilliseconds.default(24 * 60 * 60 * 1000),
   /** Tries per job for transient failures (Redis backend); bad input is never retried. */

@@ -21,6 +21,29 @@ describe('EmbeddedJobBackend', () => {
     await backend.close();
   });
 
+  it('bounds the bytes waiting jobs hold, not just their count', async () => {
+    const processor = new ManualProcessor();
+    const backend = new EmbeddedJobBackend(processor.process, {
+      ...options,
+      maxQueued: 100,
+      maxQueuedBytes: 1_000,
+    });
+    const text = (fill: string) => fill.repeat(400);
+    await backend.submit('alice', embedJob(text('r'))); // runs at once: not waiting
+    const first = await backend.submit('alice', embedJob(text('a')));
+    await backend.submit('alice', embedJob(text('b')));
+    await expect(backend.submit('alice', embedJob(text('c')))).rejects.toMatchObject({
+      code: 'QUEUE_FULL',
+      message: expect.stringMatching(/bytes of input/) as string,
+    });
+    // A waiting job that leaves frees its bytes.
+    await backend.cancel('alice', first.id);
+    await expect(backend.submit('alice', embedJob(text('c')))).resolves.toMatchObject({
+      status: 'queued',
+    });
+    await backend.close();
+  });
+
   it('forgets finished jobs after the retention time', async () => {
     const processor = new ManualProcessor();
     const backend = new EmbeddedJobBackend(processor.process, { ...options, retentionMs: 30 });

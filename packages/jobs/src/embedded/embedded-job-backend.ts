@@ -20,6 +20,8 @@ export interface EmbeddedJobOptions {
   concurrency: number;
   /** Queued jobs beyond this are refused with QUEUE_FULL. */
   maxQueued: number;
+  /** Bytes of input all queued jobs may hold (JSON size); beyond it, QUEUE_FULL. */
+  maxQueuedBytes?: number;
   /** How long finished jobs (and their results) are kept. */
   retentionMs: number;
 }
@@ -34,6 +36,8 @@ export class EmbeddedJobBackend implements JobBackend {
   private readonly idempotency = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private running = 0;
+  private queuedBytes = 0;
+  private readonly sizes = new WeakMap<StoredJob, number>();
 
   constructor(
     private readonly processor: JobProcessor,
@@ -49,8 +53,19 @@ export class EmbeddedJobBackend implements JobBackend {
         retryAfterSeconds: 5,
       });
     }
+    const size = Buffer.byteLength(JSON.stringify(submission.input));
+    const maxBytes = this.options.maxQueuedBytes ?? Number.POSITIVE_INFINITY;
+    if (this.queuedBytes + size > maxBytes) {
+      throw new JobError(
+        'QUEUE_FULL',
+        `waiting jobs already hold ${this.queuedBytes} bytes of input; this one (${size}) would pass ${maxBytes}`,
+        { retryAfterSeconds: 5 },
+      );
+    }
     const job = newJob(randomUUID(), submission);
     const stored = new StoredJob(owner, submission, job);
+    this.sizes.set(stored, size);
+    this.queuedBytes += size;
     this.jobs.set(job.id, stored);
     if (key) this.idempotency.set(key, job.id);
     // Lower priority numbers first; equal priorities in submission order.
@@ -92,6 +107,7 @@ export class EmbeddedJobBackend implements JobBackend {
     const stored = this.owned(owner, jobId);
     if (stored.record.status === 'queued') {
       this.queue.splice(this.queue.indexOf(stored), 1);
+      this.queuedBytes -= this.sizes.get(stored) ?? 0;
       this.finish(stored, { status: 'cancelled' });
     } else if (stored.record.status === 'running') {
       stored.controller?.abort();
@@ -150,6 +166,7 @@ export class EmbeddedJobBackend implements JobBackend {
     while (this.running < this.options.concurrency) {
       const next = this.queue.shift();
       if (!next) return;
+      this.queuedBytes -= this.sizes.get(next) ?? 0;
       void this.run(next);
     }
   }
