@@ -3,7 +3,11 @@ import { hashApiKey } from '@mlrpc/api';
 import { createClient, type MlrpcClient } from '@mlrpc/client';
 import { startTestRedis, type TestRedis } from '@mlrpc/jobs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectChatStream } from './support/collect-stream.js';
+import {
+  collectChatStream,
+  expectExactResumeAfterEveryCut,
+  textOf,
+} from './support/collect-stream.js';
 import { expectApiError } from './support/expect-api-error.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
@@ -40,31 +44,17 @@ afterAll(async () => {
 });
 
 const teacher = { messages: [{ role: 'user' as const, content: 'What does teacher mean?' }] };
-const textOf = (events: Array<{ data: { type: string; text?: string } }>) =>
-  events
-    .filter((event) => event.data.type === 'delta')
-    .map((event) => event.data.text ?? '')
-    .join('');
 
 describe('chat streams across replicas sharing Redis', () => {
   it('resumes on server B a stream started on server A, exactly, cut after each of its events', async () => {
     const whole = await collectChatStream(client(servers.a, 'alice'), teacher);
     expect(textOf(whole)).toBe('A person whose occupation is teaching.');
-    for (let cut = 1; cut < whole.length; cut += 1) {
-      const first = await collectChatStream(client(servers.a, 'alice'), teacher, {
-        stopAfterEvents: cut,
-      });
-      const rest = await collectChatStream(client(servers.b, 'alice'), {
-        ...teacher,
-        lastEventId: first.at(-1)?.id ?? '',
-      });
-      const joined = [...first, ...rest];
-      expect(textOf(joined), `cut after event ${cut}`).toBe(textOf(whole));
-      expect(joined.map((event) => Number(event.id.split(':')[1]))).toEqual(
-        joined.map((_, index) => index),
-      );
-      expect(joined.at(-1)?.data).toMatchObject({ type: 'end', finishReason: 'stop' });
-    }
+    await expectExactResumeAfterEveryCut(
+      client(servers.a, 'alice'),
+      client(servers.b, 'alice'),
+      teacher,
+      whole,
+    );
   });
 
   it("refuses key B resume or cancel of key A's stream, on either server", async () => {

@@ -1,6 +1,10 @@
 import { createClient } from '@mlrpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectChatStream } from './support/collect-stream.js';
+import {
+  collectChatStream,
+  expectExactResumeAfterEveryCut,
+  textOf,
+} from './support/collect-stream.js';
 import { expectApiError } from './support/expect-api-error.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -15,30 +19,12 @@ const metal = { messages: [{ role: 'user' as const, content: 'Define metal.' }] 
 const answer =
   'Any of several chemical elements that are usually shiny solids that conduct heat or electricity and can be formed into sheets etc.';
 
-const textOf = (events: Array<{ data: { type: string; text?: string } }>) =>
-  events
-    .filter((event) => event.data.type === 'delta')
-    .map((event) => event.data.text ?? '')
-    .join('');
-
 describe('chat.stream resume', () => {
   it('resumes exactly after a cut at every event of a real answer', async () => {
     const teacher = { messages: [{ role: 'user' as const, content: 'What does teacher mean?' }] };
     const whole = await collectChatStream(harness.client, teacher);
     expect(textOf(whole)).toBe('A person whose occupation is teaching.');
-    for (let cut = 1; cut < whole.length; cut += 1) {
-      const first = await collectChatStream(harness.client, teacher, { stopAfterEvents: cut });
-      const rest = await collectChatStream(harness.client, {
-        ...teacher,
-        lastEventId: first.at(-1)?.id ?? '',
-      });
-      const joined = [...first, ...rest];
-      expect(textOf(joined), `cut after event ${cut}`).toBe(textOf(whole));
-      expect(joined.map((event) => Number(event.id.split(':')[1]))).toEqual(
-        joined.map((_, index) => index),
-      );
-      expect(joined.at(-1)?.data).toMatchObject({ type: 'end', finishReason: 'stop' });
-    }
+    await expectExactResumeAfterEveryCut(harness.client, harness.client, teacher, whole);
   });
 
   it('continues an interrupted generation from the last event id, exactly, without duplicates or gaps', async () => {

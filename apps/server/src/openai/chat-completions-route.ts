@@ -9,6 +9,7 @@ import {
 } from '@mlrpc/schema';
 import type { Request, Response, Router } from 'express';
 import { contextFor, settleStreamedCalls } from '../request-context.js';
+import { watchCaller } from './caller-watch.js';
 import { parseOpenAIRequest, sendOpenAIError, toOpenAIError } from './openai-error.js';
 import { toChatInput } from './to-chat-input.js';
 
@@ -75,18 +76,12 @@ function completionChoice(result: ChatCompleteOutput, index: number) {
  */
 export function chatCompletionsRoute(router: Router, dependencies: ApiDependencies): void {
   router.post('/v1/chat/completions', async (request, response) => {
-    const controller = new AbortController();
-    let gone = false;
-    response.once('close', () => {
-      if (response.writableFinished) return;
-      gone = true;
-      controller.abort();
-    });
+    const watch = watchCaller(response);
     try {
       const body = parseOpenAIRequest(openAIChatRequestSchema, request.body);
       const input = toChatInput(body);
       const choices = body.n ?? 1;
-      const caller = createCaller(contextFor(dependencies, request), { signal: controller.signal });
+      const caller = createCaller(contextFor(dependencies, request), { signal: watch.signal });
       const created = Math.floor(Date.now() / 1000);
       if (!body.stream) {
         const results = await Promise.all(
@@ -117,8 +112,8 @@ export function chatCompletionsRoute(router: Router, dependencies: ApiDependenci
       });
     } catch (error) {
       // Whatever else still runs for this request (other choices) stops with it.
-      controller.abort();
-      if (gone) return;
+      watch.stop();
+      if (watch.left()) return;
       if (!response.headersSent) {
         sendOpenAIError(response, error);
         return;

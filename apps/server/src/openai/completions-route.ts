@@ -6,6 +6,7 @@ import {
 } from '@mlrpc/schema';
 import type { Router } from 'express';
 import { contextFor, settleStreamedCalls } from '../request-context.js';
+import { watchCaller } from './caller-watch.js';
 import { openAIFinishReason } from './chat-completions-route.js';
 import { parseOpenAIRequest, sendOpenAIError, toOpenAIError } from './openai-error.js';
 import { toCompletionInput } from './to-chat-input.js';
@@ -34,13 +35,7 @@ function legacyLogprobs(logprobs: TokenLogprob[], offset: number) {
  */
 export function completionsRoute(router: Router, dependencies: ApiDependencies): void {
   router.post('/v1/completions', async (request, response) => {
-    const controller = new AbortController();
-    let gone = false;
-    response.once('close', () => {
-      if (response.writableFinished) return;
-      gone = true;
-      controller.abort();
-    });
+    const watch = watchCaller(response);
     try {
       const body = parseOpenAIRequest(openAICompletionRequestSchema, request.body);
       if ((body.n ?? 1) > 1) {
@@ -50,7 +45,7 @@ export function completionsRoute(router: Router, dependencies: ApiDependencies):
         );
       }
       const input = toCompletionInput(body);
-      const caller = createCaller(contextFor(dependencies, request), { signal: controller.signal });
+      const caller = createCaller(contextFor(dependencies, request), { signal: watch.signal });
       const created = Math.floor(Date.now() / 1000);
       const prefix = body.echo ? (input.prompt ?? '') : '';
       if (!body.stream) {
@@ -120,8 +115,8 @@ export function completionsRoute(router: Router, dependencies: ApiDependencies):
       response.end(code === 'OK' ? 'data: [DONE]\n\n' : undefined);
       settleStreamedCalls(request, 'chat.stream', code, startedAt);
     } catch (error) {
-      controller.abort();
-      if (gone) return;
+      watch.stop();
+      if (watch.left()) return;
       if (!response.headersSent) sendOpenAIError(response, error);
       else response.end(`data: ${JSON.stringify(toOpenAIError(error).body)}\n\n`);
     }

@@ -7,6 +7,7 @@ import {
 } from '@mlrpc/schema';
 import type { Router } from 'express';
 import { contextFor } from '../request-context.js';
+import { watchCaller } from './caller-watch.js';
 import { parseOpenAIRequest, sendOpenAIError } from './openai-error.js';
 
 /**
@@ -16,13 +17,7 @@ import { parseOpenAIRequest, sendOpenAIError } from './openai-error.js';
  */
 export function embeddingsRoute(router: Router, dependencies: ApiDependencies): void {
   router.post('/v1/embeddings', async (request, response) => {
-    const controller = new AbortController();
-    let gone = false;
-    response.once('close', () => {
-      if (response.writableFinished) return;
-      gone = true;
-      controller.abort();
-    });
+    const watch = watchCaller(response);
     try {
       const body = parseOpenAIRequest(openAIEmbeddingsRequestSchema, request.body);
       const input = typeof body.input === 'string' ? [body.input] : body.input;
@@ -34,7 +29,7 @@ export function embeddingsRoute(router: Router, dependencies: ApiDependencies): 
       }
       const texts = input as string[];
       if (texts.length === 0) throw new ApiError('INVALID_INPUT', 'input: send at least one text');
-      const caller = createCaller(contextFor(dependencies, request), { signal: controller.signal });
+      const caller = createCaller(contextFor(dependencies, request), { signal: watch.signal });
       const chunks: string[][] = [];
       for (let start = 0; start < texts.length; start += limits.embedMaxTexts) {
         chunks.push(texts.slice(start, start + limits.embedMaxTexts));
@@ -73,8 +68,8 @@ export function embeddingsRoute(router: Router, dependencies: ApiDependencies): 
         usage: { prompt_tokens: tokens, total_tokens: tokens },
       });
     } catch (error) {
-      controller.abort();
-      if (!gone) sendOpenAIError(response, error);
+      watch.stop();
+      if (!watch.left()) sendOpenAIError(response, error);
     }
   });
 }

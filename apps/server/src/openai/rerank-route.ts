@@ -3,6 +3,7 @@ import { createCaller, type ApiDependencies } from '@mlrpc/api';
 import { openAIRerankRequestSchema } from '@mlrpc/schema';
 import type { Router } from 'express';
 import { contextFor } from '../request-context.js';
+import { watchCaller } from './caller-watch.js';
 import { parseOpenAIRequest, sendOpenAIError } from './openai-error.js';
 
 /**
@@ -11,10 +12,7 @@ import { parseOpenAIRequest, sendOpenAIError } from './openai-error.js';
  */
 export function rerankRoute(router: Router, dependencies: ApiDependencies): void {
   router.post('/v1/rerank', async (request, response) => {
-    const controller = new AbortController();
-    response.once('close', () => {
-      if (!response.writableFinished) controller.abort();
-    });
+    const watch = watchCaller(response);
     try {
       const body = parseOpenAIRequest(openAIRerankRequestSchema, request.body);
       const documents =
@@ -23,7 +21,7 @@ export function rerankRoute(router: Router, dependencies: ApiDependencies): void
         ) ??
         body.texts ??
         [];
-      const caller = createCaller(contextFor(dependencies, request), { signal: controller.signal });
+      const caller = createCaller(contextFor(dependencies, request), { signal: watch.signal });
       const output = await caller.rerank({
         query: body.query,
         documents,
@@ -48,7 +46,7 @@ export function rerankRoute(router: Router, dependencies: ApiDependencies): void
         meta: { billed_units: { search_units: 1 } },
       });
     } catch (error) {
-      if (!controller.signal.aborted) sendOpenAIError(response, error);
+      if (!watch.left()) sendOpenAIError(response, error);
     }
   });
 }

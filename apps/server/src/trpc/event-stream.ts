@@ -11,6 +11,13 @@ import { parseJson } from './request-body.js';
 const config = appRouter._def._config;
 const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
 
+/** A failure as tRPC's error: its own as they are, anything else as an internal error. */
+function asTRPCError(cause: unknown): TRPCError {
+  return cause instanceof TRPCError
+    ? cause
+    : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: String(cause), cause });
+}
+
 /** One SSE frame, written as one chunk (tRPC's own producer writes four per event). */
 function frame(fields: { event?: string; data: string; id?: string }): string {
   return `${fields.event ? `event: ${fields.event}\n` : ''}data: ${fields.data}\n${fields.id === undefined ? '' : `id: ${fields.id}\n`}\n`;
@@ -41,6 +48,13 @@ export async function serveEventStream(
   const ctx = contextFor(dependencies, request, connectionParams);
   const controller = new AbortController();
   response.once('close', () => controller.abort());
+  /** An error's shape for the caller, before or during the stream; ours (500s) are logged. */
+  const shapeOf = (error: TRPCError) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      request.log.error({ err: error, procedure: path }, 'procedure failed');
+    }
+    return getErrorShape({ config, error, type: 'subscription', path, input: undefined, ctx });
+  };
   const outcome = await runProcedure({
     ctx,
     path,
@@ -65,10 +79,7 @@ export async function serveEventStream(
     try {
       first = await iterator.next();
     } catch (cause) {
-      failure =
-        cause instanceof TRPCError
-          ? cause
-          : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: String(cause), cause });
+      failure = asTRPCError(cause);
     }
   }
   if (controller.signal.aborted) {
@@ -79,16 +90,7 @@ export async function serveEventStream(
     const error =
       failure ??
       new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} did not stream` });
-    if (error.code === 'INTERNAL_SERVER_ERROR')
-      request.log.error({ err: error, procedure: path }, 'procedure failed');
-    const shape = getErrorShape({
-      config,
-      error,
-      type: 'subscription',
-      path,
-      input: undefined,
-      ctx,
-    });
+    const shape = shapeOf(error);
     response.writeHead(getHTTPStatusCodeFromError(error), {
       'content-type': 'application/json',
       ...responseHeaders(ctx, [error]),
@@ -118,20 +120,7 @@ export async function serveEventStream(
     response.end(frame({ event: 'return', data: '' }));
   } catch (cause) {
     if (controller.signal.aborted) return;
-    const error =
-      cause instanceof TRPCError
-        ? cause
-        : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: String(cause), cause });
-    if (error.code === 'INTERNAL_SERVER_ERROR')
-      request.log.error({ err: error, procedure: path }, 'procedure failed');
-    const shape = getErrorShape({
-      config,
-      error,
-      type: 'subscription',
-      path,
-      input: undefined,
-      ctx,
-    });
+    const shape = shapeOf(asTRPCError(cause));
     response.end(frame({ event: 'serialized-error', data: serialize(shape) }));
   } finally {
     await iterator.return?.();

@@ -1,3 +1,4 @@
+import type { ModelInfo } from '@mlrpc/schema';
 import type { JobBackend } from '@mlrpc/jobs';
 import type { ModelManager } from '@mlrpc/models';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -95,34 +96,31 @@ export class ApiMetrics {
       buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
       registers,
     });
-    new Gauge({
-      name: 'mlrpc_queue_depth',
-      help: 'Calls waiting in each model queue',
-      labelNames: perModel,
-      registers,
-      collect() {
-        this.reset();
-        for (const info of models.list()) {
-          if (info.state === 'ready') {
-            this.set({ model: info.id, version: info.version }, info.queueDepth);
+    /** A gauge read from each ready model version at scrape time. */
+    const perReadyModel = (name: string, help: string, read: (info: ModelInfo) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: perModel,
+        registers,
+        collect() {
+          this.reset();
+          for (const info of models.list()) {
+            if (info.state === 'ready')
+              this.set({ model: info.id, version: info.version }, read(info));
           }
-        }
-      },
-    });
-    new Gauge({
-      name: 'mlrpc_running_calls',
-      help: 'Calls running on each model now (generations decoding together count one each)',
-      labelNames: perModel,
-      registers,
-      collect() {
-        this.reset();
-        for (const info of models.list()) {
-          if (info.state === 'ready') {
-            this.set({ model: info.id, version: info.version }, info.running);
-          }
-        }
-      },
-    });
+        },
+      });
+    perReadyModel(
+      'mlrpc_queue_depth',
+      'Calls waiting in each model queue',
+      (info) => info.queueDepth,
+    );
+    perReadyModel(
+      'mlrpc_running_calls',
+      'Calls running on each model now (generations decoding together count one each)',
+      (info) => info.running,
+    );
     new Gauge({
       name: 'mlrpc_model_state',
       help: '1 for the state each model version is in',
