@@ -6,7 +6,8 @@ import {
   chatInputSchema,
   chatStreamInputSchema,
 } from '@mlrpc/schema';
-import { tracked, type TRPCRouterRecord } from '@trpc/server';
+import { tracked, TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ApiError, fromEngineError } from '../api-error.js';
 import { runGeneration } from '../chat/run-generation.js';
 import { inferProcedure } from '../trpc.js';
@@ -78,17 +79,21 @@ export const chatRouter = {
         const events = generation.follow(from, following.signal);
         let step = await events.next();
         if (from === 0 && !lastEventId) {
-          // A new generation refused before its first token (a full queue, a model that cannot
-          // load) is thrown, not streamed: the caller gets a status and Retry-After before the
-          // stream's first byte. So `start` waits for what follows it.
+          // A new generation refused before its first token (a full queue, a rate limit, bad
+          // input) is thrown, not streamed: the caller gets a 4xx and Retry-After before the
+          // stream's first byte. So `start` waits for what follows it. A failure (5xx) stays an
+          // event: clients reconnect on 5xx stream errors, and would start it over and over.
           let opening = step;
           if (!opening.done && opening.value[1].type === 'start') opening = await events.next();
           const refusal = opening.done ? undefined : opening.value[1];
           if (refusal?.type === 'error') {
-            settled = true;
-            throw fromEngineError(
+            const error = fromEngineError(
               generation.error ?? new ApiError(refusal.errorCode, refusal.message),
             );
+            if (error instanceof TRPCError && getHTTPStatusCodeFromError(error) < 500) {
+              settled = true;
+              throw error;
+            }
           }
           if (opening !== step && !step.done) {
             from = step.value[0] + 1;
