@@ -36,11 +36,8 @@ export async function readTexts(texts: string[], file: string | undefined): Prom
   return [...texts, ...content.split('\n').filter((line) => line.trim() !== '')];
 }
 
-/** An image argument as the API takes it: an http(s) URL as is, a path or `-` (stdin) as bytes. */
-export async function imageFromArgument(
-  image: string,
-): Promise<{ url: string } | { base64: string }> {
+/** An image argument as the API takes it: an http(s) URL as is, a path or `-` (stdin) as bytes to upload. */
+export async function imageFromArgument(image: string): Promise<{ url: string } | Uint8Array> {
   if (/^https?:\/\//.test(image)) return { url: image };
-  const bytes = image === '-' ? await readStdin() : await readLocalFile(image);
-  return { base64: bytes.toString('base64') };
+  return image === '-' ? readStdin() : readLocalFile(image);
 }

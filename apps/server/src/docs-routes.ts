@@ -31,7 +31,7 @@ export function docsRoutes(dependencies: ApiDependencies, bodyLimit: number): Ro
   );
   router.use(
     restPrefix,
-    restBody(bodyLimit),
+    restBody({ bodyLimit, imageMaxBytes: dependencies.imageFetch.maxBytes }),
     createOpenApiExpressMiddleware({
       router: appRouter,
       maxBodySize: bodyLimit,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitsRoot, repositoryRoot } from './support/paths.js';
@@ -17,7 +17,7 @@ afterAll(() => harness.close());
 /** Runs the built `mlrpc` binary to the end. */
 function mlrpc(
   args: string[],
-  options: { input?: string; url?: string } = {},
+  options: { input?: string | Buffer; url?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
@@ -57,12 +57,23 @@ describe('the mlrpc CLI (built binary, real server)', () => {
 
   it('classifies a digit image file', async () => {
     const file = path.join(digitsRoot, '3', (await readdir(path.join(digitsRoot, '3')))[0] ?? '');
+    const uploads = async () => {
+      const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+      const line = /mlrpc_requests_total\{procedure="predictImage",code="OK"\} (\d+)/.exec(metrics);
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await uploads();
     const result = await mlrpc(['classify', file, '--json']);
     expect(result.code).toBe(0);
     expect(
       (JSON.parse(result.stdout) as { predictions: Array<{ label: string }> }).predictions[0]
         ?.label,
     ).toBe('3');
+    // The file went up as its bytes (the upload procedure), not as base64 in JSON.
+    expect(await uploads()).toBe(before + 1);
+    const piped = await mlrpc(['classify', '-', '--json'], { input: await readFile(file) });
+    expect(piped.code).toBe(0);
+    expect(await uploads()).toBe(before + 2);
   });
 
   it('labels texts, finds entities and reranks documents', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from './support/paths.js';
+import { digitsRoot, repositoryRoot } from './support/paths.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const run = promisify(execFile);
@@ -148,12 +148,17 @@ describe('the packed client, installed with npm in a project of its own', () => 
     );
     const compiled = await inProject(projects.plain, 'npx', ['tsc', '-p', '.']);
     expect(compiled.ok, compiled.output).toBe(true);
-    const ran = await inProject(projects.plain, process.execPath, ['out/correct.js', harness.url]);
+    const ran = await inProject(projects.plain, process.execPath, [
+      'out/correct.js',
+      harness.url,
+      path.join(digitsRoot, '7/1009.png'),
+    ]);
     expect(ran.ok, ran.output).toBe(true);
     expect(JSON.parse(ran.output)).toEqual({
       rows: 2,
       dimension: 96,
       text: 'Young domestic cat.',
+      label: '7',
       errorCode: 'MODEL_NOT_FOUND',
     });
   });

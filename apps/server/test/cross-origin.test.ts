@@ -20,12 +20,16 @@ window.demo = async (url, image) => {
   try {
     const client = createClient({ url, retries: 0 });
     const digit = await client.predict.mutate({ image: { base64: image }, topK: 1 });
+    // The same image as a File, as an <input type=file> gives it: uploaded as raw bytes.
+    const bytes = Uint8Array.from(atob(image), (char) => char.charCodeAt(0));
+    const file = new File([bytes], 'seven.png', { type: 'image/png' });
+    const upload = await client.predictImage.mutate({ image: file, topK: 1 });
     console.log('classified');
     let text = '';
     for await (const event of client.chatStream({
       messages: [{ role: 'user', content: 'What does kitten mean?' }],
     })) if (event.type === 'delta') text += event.text;
-    return { text, label: digit.predictions[0].label };
+    return { text, label: digit.predictions[0].label, uploaded: upload.predictions[0].label };
   } catch (error) {
     return { error: error.message, network: error.isNetworkError === true };
   }
@@ -95,7 +99,7 @@ describe('CORS (CORS_ORIGINS)', () => {
     expect(call.headers.get('access-control-expose-headers')).toMatch(/x-request-id.*retry-after/);
   });
 
-  it('lets a page on another origin stream a chat answer and classify an image, and refuses it elsewhere', async () => {
+  it('lets a page on another origin stream a chat answer and classify an image (base64 and a File upload), and refuses it elsewhere', async () => {
     const image = (await readFile(path.join(digitsRoot, '7/1009.png'))).toString('base64');
     const page = await browser.newPage();
     const messages: string[] = [];
@@ -122,7 +126,7 @@ describe('CORS (CORS_ORIGINS)', () => {
         run(listed.url),
         new Promise((resolve) => setTimeout(() => resolve({ stuck: messages }), 20_000)),
       ]);
-      expect(answer).toEqual({ text: 'Young domestic cat.', label: '7' });
+      expect(answer).toEqual({ text: 'Young domestic cat.', label: '7', uploaded: '7' });
       // The browser keeps the answer from a page whose origin the server did not list.
       expect(await run(unlisted.url)).toMatchObject({ network: true });
     } finally {

@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { hashApiKey } from '@mlrpc/api';
 import { createClient } from '@mlrpc/client';
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError } from './support/expect-api-error.js';
+import { digitsRoot } from './support/paths.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const keys = { alice: 'alice-key-0987654321', bob: 'bob-key-0987654321' };
@@ -76,9 +79,14 @@ describe('rate limits', () => {
     expect(await answers[3]?.json()).toMatchObject({
       error: { json: { data: { errorCode: 'RATE_LIMITED', httpStatus: 429 } } },
     });
+    // An image upload is predict in another encoding: it draws on the same budget.
+    const alice = createClient({ url: harness.url, apiKey: keys.alice });
+    await expectApiError(
+      alice.predictImage.mutate({ image: await readFile(path.join(digitsRoot, '7/1009.png')) }),
+      { code: 'TOO_MANY_REQUESTS', httpStatus: 429, errorCode: 'RATE_LIMITED' },
+    );
     // Another key, and another procedure of the same key, have their own budgets.
     expect((await raw(keys.bob)).status).toBe(200);
-    const alice = createClient({ url: harness.url, apiKey: keys.alice });
     expect((await alice.embed.mutate({ texts: ['still fine'] })).embeddings).toHaveLength(1);
   });
 

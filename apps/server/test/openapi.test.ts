@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { hashApiKey } from '@mlrpc/api';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digitsRoot } from './support/paths.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const key = 'openapi-key-1234567890';
@@ -45,6 +48,7 @@ describe('OpenAPI', () => {
         '/models/unload',
         '/models/{id}',
         '/predict',
+        '/predict/image',
         '/rerank',
       ].sort(),
     );
@@ -93,6 +97,51 @@ describe('OpenAPI', () => {
     expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHORIZED' });
     const invalid = await rest('/embed', { method: 'POST', body: { texts: [] } });
     expect(invalid.status).toBe(400);
+  });
+
+  it('describes and serves the image upload route as multipart/form-data', async () => {
+    interface FormSchema {
+      required: string[];
+      properties: Record<string, { type?: string; format?: string }>;
+    }
+    const document = (await (await fetch(`${harness.url}/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        { post: { requestBody: { content: Record<string, { schema: FormSchema }> } } }
+      >;
+    };
+    const content = document.paths['/predict/image']?.post.requestBody.content ?? {};
+    expect(Object.keys(content)).toEqual(['multipart/form-data']);
+    const form = content['multipart/form-data']?.schema;
+    expect(form?.required).toEqual(['image']);
+    expect(form?.properties.image).toMatchObject({ type: 'string', format: 'binary' });
+    expect(form?.properties.model?.type).toBe('string');
+    expect(form?.properties.topK?.type).toBe('integer');
+    const upload = (authorization?: string) => {
+      const form = new FormData();
+      form.append('model', 'digits');
+      form.append('topK', '2');
+      return readFile(path.join(digitsRoot, '7/1009.png')).then((bytes) => {
+        form.append('image', new Blob([bytes], { type: 'image/png' }), '1009.png');
+        return fetch(`${harness.url}/api/predict/image`, {
+          method: 'POST',
+          headers: authorization ? { authorization } : {},
+          body: form,
+        });
+      });
+    };
+    const answered = await upload(`Bearer ${key}`);
+    expect(answered.status).toBe(200);
+    const result = (await answered.json()) as {
+      kind: string;
+      predictions: Array<{ label: string }>;
+    };
+    expect(result.kind).toBe('image-classification');
+    expect(result.predictions.map((prediction) => prediction.label)[0]).toBe('7');
+    expect(result.predictions).toHaveLength(2);
+    const anonymous = await upload();
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ data: { errorCode: 'UNAUTHORIZED' } });
   });
 
   it('has an interactive docs page that works offline', async () => {

@@ -153,9 +153,14 @@ describe('the playground (real Chromium, real server)', () => {
     expect(await page.locator('#chat button[type=submit]').isEnabled()).toBe(true);
   });
 
-  it('classifies digit images from the file picker and by drag-and-drop', async () => {
+  it('classifies digit images from the file picker and by drag-and-drop, uploading their bytes', async () => {
     const { page } = await open();
     const topLabel = page.locator('#classify .bars .bar').first();
+    const sent: Array<{ url: string; type: string | undefined }> = [];
+    page.on('request', (request) => {
+      if (!request.url().includes('/trpc/predict')) return;
+      sent.push({ url: request.url(), type: request.headers()['content-type'] });
+    });
 
     await page.locator('#classify input[type=file]').setInputFiles(await digitFile('3'));
     await expect.poll(() => topLabel.getAttribute('data-label')).toBe('3');
@@ -177,6 +182,12 @@ describe('the playground (real Chromium, real server)', () => {
     await page.locator('#classify .drop-zone').dispatchEvent('drop', { dataTransfer });
     await expect.poll(() => topLabel.getAttribute('data-label')).toBe('7');
     expect(await page.locator('#classify .stats').textContent()).toMatch(/^digits v1/);
+    // Both went up as multipart uploads of the file's bytes, not as base64 in JSON.
+    expect(sent).toHaveLength(2);
+    for (const request of sent) {
+      expect(request.url).toMatch(/\/trpc\/predictImage$/);
+      expect(request.type).toMatch(/^multipart\/form-data; boundary=/);
+    }
   });
 
   it('says what is wrong with a file that is not an image, or not a valid one', async () => {

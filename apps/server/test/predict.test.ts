@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { crc32, deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapConcurrently, readDigitImages, type DigitImage } from './support/digit-images.js';
@@ -7,6 +6,7 @@ import { expectApiError } from './support/expect-api-error.js';
 import { digitsRoot } from './support/paths.js';
 import { startStaticFileServer, type StaticFileServer } from './support/static-file-server.js';
 import { imageResult } from './support/narrow-prediction.js';
+import { pixelBombPng } from './support/pixel-bomb.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let harness: TestServer;
@@ -95,26 +95,7 @@ describe('predict (image classification)', () => {
   });
 
   it('refuses an image by the size its header declares, before decoding it', async () => {
-    // A real PNG of 1 x 40,000,000 black pixels: ~40 KB compressed, within the pixel budget, and
-    // a decoder's worst case (it took over a minute and hundreds of MB to decode).
-    const chunk = (type: string, data: Buffer) => {
-      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(data.length);
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32BE(crc32(body));
-      return Buffer.concat([length, body, crc]);
-    };
-    const header = Buffer.alloc(13);
-    header.writeUInt32BE(40_000_000, 0);
-    header.writeUInt32BE(1, 4);
-    header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-    const png = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', header),
-      chunk('IDAT', deflateSync(Buffer.alloc(40_000_001))),
-      chunk('IEND', Buffer.alloc(0)),
-    ]);
+    const png = pixelBombPng();
     const error = await expectApiError(
       harness.client.predict.mutate({ image: { base64: png.toString('base64') } }),
       { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, errorCode: 'IMAGE_TOO_LARGE' },

@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => server.kill('SIGTERM'));
 
 describe('reliability: malformed input', () => {
-  it('answers 10,000 malformed calls on /trpc (plain and batched, lying superjson meta), /api and /v1, deep JSON too, with our error codes: no 5xx, no crash', async () => {
+  it('answers 10,000 malformed calls on /trpc (plain and batched, lying superjson meta, form uploads), /api and /v1, deep JSON too, with our error codes: no 5xx, no crash', async () => {
     const calls = malformedCalls(10_000);
     const problems: string[] = [];
     const statuses = new Map<number, number>();

@@ -3,19 +3,9 @@ import type { Connection } from './connection.js';
 import { element, numberFrom, required } from './dom.js';
 import { errorMessage } from './error-message.js';
 
-/** The file as a `data:` URL: the server's base64 image input takes it as it is. */
-function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.addEventListener('load', () => resolve(reader.result as string));
-    reader.addEventListener('error', () => reject(reader.error ?? new Error('unreadable file')));
-    reader.readAsDataURL(file);
-  });
-}
-
 /**
- * Image classification by drag-and-drop or file picker: the image is previewed, sent as base64,
- * and the top-k labels come back as bars sized by confidence.
+ * Image classification by drag-and-drop or file picker: the image is previewed, uploaded as the
+ * file's raw bytes (no base64), and the top-k labels come back as bars sized by confidence.
  */
 export function mountClassifyPanel(panel: HTMLElement, connection: Connection): void {
   const model = required(panel, 'select[name=model]', HTMLSelectElement);
@@ -43,20 +33,19 @@ export function mountClassifyPanel(panel: HTMLElement, connection: Connection): 
     }
     stats.textContent = `classifying ${file.name}…`;
     try {
-      const dataUrl = await readAsDataUrl(file);
-      preview.src = dataUrl;
+      if (preview.src.startsWith('blob:')) URL.revokeObjectURL(preview.src);
+      preview.src = URL.createObjectURL(file);
       preview.alt = file.name;
       preview.hidden = false;
       const started = performance.now();
-      const result = await connection.client.predict.mutate({
-        image: { base64: dataUrl },
+      const result = await connection.client.predictImage.mutate({
+        image: file,
         topK: numberFrom(topK, limits.topKDefault),
         ...(model.value ? { model: model.value } : {}),
       });
       if (call !== current) return;
-      const predictions = result.kind === 'image-classification' ? result.predictions : [];
       bars.replaceChildren(
-        ...predictions.map((prediction) => {
+        ...result.predictions.map((prediction) => {
           const row = element('li', 'bar');
           const percent = `${(prediction.confidence * 100).toFixed(1)}%`;
           const fill = element('span', 'fill');

@@ -3,6 +3,7 @@ import { embedProcedure } from './router/embed.js';
 import { healthProcedure } from './router/health.js';
 import { jobsRouter } from './router/jobs.js';
 import { modelsRouter } from './router/models.js';
+import { predictImageProcedure } from './router/predict-image.js';
 import { predictProcedure } from './router/predict.js';
 import { rerankProcedure } from './router/rerank.js';
 import { createCallerFactory, router } from './trpc.js';
@@ -12,6 +13,7 @@ export const appRouter = router({
   models: modelsRouter,
   embed: embedProcedure,
   predict: predictProcedure,
+  predictImage: predictImageProcedure,
   rerank: rerankProcedure,
   chat: chatRouter,
   jobs: jobsRouter,

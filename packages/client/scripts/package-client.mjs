@@ -49,10 +49,14 @@ const exported = (file, name) => {
   if (!symbol) throw new Error(`${name} is not exported by ${file}`);
   return symbol;
 };
-const typeText = (file, name) => {
+const typeText = (file, name, extraFlags = 0) => {
   const found = exported(file, name);
   const symbol = found.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(found) : found;
-  return checker.typeToString(checker.getDeclaredTypeOfSymbol(symbol), undefined, flags);
+  return checker.typeToString(
+    checker.getDeclaredTypeOfSymbol(symbol),
+    undefined,
+    flags | extraFlags,
+  );
 };
 const valueText = (file, name) => {
   const found = exported(file, name);
@@ -64,6 +68,10 @@ const valueText = (file, name) => {
   );
 };
 
+// Typed arrays are generic only from TypeScript 5.7; the bare name means the same there.
+const withoutTypedArrayGenerics = (text) =>
+  text.replaceAll('Uint8Array<ArrayBufferLike>', 'Uint8Array');
+
 const apiSource = program.getSourceFile(apiTypes);
 const declaration = apiSource.statements
   .filter(ts.isVariableStatement)
@@ -71,6 +79,8 @@ const declaration = apiSource.statements
   .find((candidate) => candidate.name.getText(apiSource) === 'appRouter');
 if (!declaration?.type) throw new Error('appRouter has no declared type in the API declarations');
 const unknownLocal = [];
+// Named schema types the router mentions (ImageBytes, say): printed into router.d.ts below.
+const schemaNames = new Set();
 const erase = (context) => {
   const visit = (node) => {
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
@@ -81,6 +91,10 @@ const erase = (context) => {
       }
       if (from === './error-formatter.js' && name === 'ErrorShape') {
         return ts.factory.createTypeReferenceNode('ErrorShape');
+      }
+      if (from === '@mlrpc/schema' && name && !node.typeArguments) {
+        schemaNames.add(name);
+        return ts.factory.createTypeReferenceNode(name);
       }
       if (!from.startsWith('@trpc/server')) unknownLocal.push(`${from} ${name}`);
     }
@@ -102,7 +116,7 @@ export type ErrorData = ${typeText(schemaTypes, 'ErrorData')};
 export type ErrorCode = ErrorData['errorCode'];
 export type ErrorShape = Omit<TRPCDefaultErrorShape, 'data'> & { data: ErrorData & { path?: string } };
 export type ChatStreamEvent = ${typeText(schemaTypes, 'ChatStreamEvent')};
-declare const appRouter: ${routerText};
+${[...schemaNames].map((name) => `export type ${name} = ${withoutTypedArrayGenerics(typeText(schemaTypes, name, ts.TypeFormatFlags.InTypeAlias))};\n`).join('')}declare const appRouter: ${routerText};
 export type AppRouter = typeof appRouter;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

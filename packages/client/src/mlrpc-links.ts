@@ -4,6 +4,7 @@ import {
   httpLink,
   httpSubscriptionLink,
   retryLink,
+  isNonJsonSerializable,
   splitLink,
   type TRPCLink,
 } from '@trpc/client';
@@ -11,6 +12,7 @@ import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { ClientOptions, HeaderMap } from './client-options.js';
 import { mlrpcErrorLink } from './error-link.js';
+import { formUploadLink } from './form-upload-link.js';
 import { retryDelayMs, shouldRetry } from './retry-policy.js';
 
 /**
@@ -39,7 +41,7 @@ function headersFor(options: ClientOptions): HeaderMap {
 
 /**
  * mlrpc's links (typed errors, safe retries, the API key on every call and SSE reconnect,
- * batching, SSE subscriptions), for building a tRPC client yourself: React Query's
+ * batching, file uploads as raw bytes, SSE subscriptions), for building a tRPC client yourself: React Query's
  * `createTRPCClient<AppRouter>({ links: mlrpcLinks({ url }) })`, say. `createClient` uses them.
  */
 export function mlrpcLinks(options: ClientOptions): TRPCLink<AppRouter>[] {
@@ -59,6 +61,7 @@ export function mlrpcLinks(options: ClientOptions): TRPCLink<AppRouter>[] {
       retry: (attempt) => shouldRetry(attempt, options.retries ?? 2),
       retryDelayMs,
     }),
+    formUploadLink,
     splitLink({
       condition: (operation) => operation.type === 'subscription',
       true: httpSubscriptionLink({
@@ -75,12 +78,14 @@ export function mlrpcLinks(options: ClientOptions): TRPCLink<AppRouter>[] {
             ),
         }),
       }),
-      false:
-        options.batch === false
-          ? httpLink(http)
-          : // Servers refuse very long URLs (batched queries travel in the query string), and
-            // one huge batch waits for its slowest call: split big batches.
-            httpBatchLink({ ...http, maxURLLength: 8_000, maxItems: 50 }),
+      false: splitLink({
+        // Uploads (FormData, raw bytes) go one per request: batches are JSON.
+        condition: (operation) => options.batch === false || isNonJsonSerializable(operation.input),
+        true: httpLink(http),
+        // Servers refuse very long URLs (batched queries travel in the query string), and one
+        // huge batch waits for its slowest call: split big batches.
+        false: httpBatchLink({ ...http, maxURLLength: 8_000, maxItems: 50 }),
+      }),
     }),
   ];
 }

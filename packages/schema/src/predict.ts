@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { imageSourceSchema } from './image-source.js';
+import { imageSourceSchema, type ImageSource } from './image-source.js';
+import type { ImageBytes } from './image-upload.js';
 import { limits } from './limits.js';
 import { modelTaskSchema } from './model-info.js';
 import { modelSelectionShape, servedByShape } from './model-reference.js';
@@ -73,6 +74,9 @@ const tokenClassificationOptionsShape = {
   /** Token classification: also return each text with its entities replaced by `[TYPE]`. */
   mask: z.boolean().default(false),
 };
+
+/** The token classification options' defaults, for predict requests built from other inputs (uploads). */
+export const tokenClassificationDefaults = z.object(tokenClassificationOptionsShape).parse({});
 
 /** Text classification (sentiment, spam, moderation): texts in, top-k labels per text out. */
 export const textPredictInputSchema = z
@@ -160,8 +164,10 @@ export const predictInputSchema = predictSchemaFor(limits.predictMaxTexts);
 /** The same as a job: far more texts, run in parts with progress. */
 export const jobPredictInputSchema = predictSchemaFor(limits.jobEmbedMaxTexts);
 export type PredictInput = ImagePredictInput | TensorPredictInput | TextPredictInput;
-/** A predict input as the server sees it after validation (defaults applied). */
-export type PredictRequest = z.output<typeof predictInputSchema>;
+/** A predict input as the server sees it after validation (defaults applied); an upload's bytes may stand in for its image. */
+export type PredictRequest = Omit<z.output<typeof predictInputSchema>, 'image'> & {
+  image?: ImageSource | ImageBytes | undefined;
+};
 
 /** Narrow on `kind` to get the image, tensor, text or token shape. */
 export const predictOutputSchema = z.discriminatedUnion('kind', [

@@ -13,11 +13,12 @@ export function classifyCommand(program: Command): void {
     .action(async (image: string, options: { model?: string; topK: number }, command: Command) => {
       const source = await imageFromArgument(image);
       const { client, json } = connect(command);
-      const result = await client.predict.mutate({
-        image: source,
-        topK: options.topK,
-        ...(options.model ? { model: options.model } : {}),
-      });
+      const selection = { topK: options.topK, ...(options.model ? { model: options.model } : {}) };
+      // A file or stdin goes up as raw bytes (a form upload), a URL for the server to fetch.
+      const result =
+        source instanceof Uint8Array
+          ? await client.predictImage.mutate({ image: source, ...selection })
+          : await client.predict.mutate({ image: source, ...selection });
       const predictions = result.kind === 'image-classification' ? result.predictions : [];
       print(json, result, () =>
         predictions

@@ -69,7 +69,10 @@ async function submission(kind: string, args: string[], options: SubmitOptions) 
       const image = args[0];
       if (!image) throw new UsageError('give an image path, URL or -');
       const source = await imageFromArgument(image);
-      return { kind: 'predict' as const, input: { ...selection, image: source }, ...extra };
+      // A job's input is stored as JSON until a worker takes it: bytes travel as base64 here.
+      const json =
+        source instanceof Uint8Array ? { base64: Buffer.from(source).toString('base64') } : source;
+      return { kind: 'predict' as const, input: { ...selection, image: json }, ...extra };
     }
     case 'classify-text':
     case 'entities': {

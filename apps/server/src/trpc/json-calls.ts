@@ -19,6 +19,8 @@ import {
 } from './procedure-calls.js';
 import type { LeanCall } from './lean-call.js';
 import { parseJson, readBody } from './request-body.js';
+import { discardRestOfBody } from '../refused-body.js';
+import { readUploadForm, type UploadLimits } from '../upload-form.js';
 
 /** Calls in one batch at most, as the client splits them. */
 const maxBatchCalls = 100;
@@ -35,9 +37,21 @@ interface CallPlan {
 async function planCalls(
   request: IncomingMessage,
   call: LeanCall,
-  bodyLimit: number,
+  uploadLimits: UploadLimits,
 ): Promise<CallPlan[]> {
+  const { bodyLimit } = uploadLimits;
   const { paths, batch } = call;
+  if (call.form) {
+    if (batch || paths.length !== 1) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'a form upload is one call to one procedure: it cannot be batched',
+      });
+    }
+    // Form fields are the input itself: no superjson envelope around them.
+    const fields = await readUploadForm(request, uploadLimits);
+    return paths.map((path) => ({ path, type: procedureTypeOf(path), input: () => fields }));
+  }
   const text =
     request.method === 'GET'
       ? (call.query.get('input') ?? undefined)
@@ -115,7 +129,10 @@ export async function serveJsonCalls(
         message: `a batch holds at most ${maxBatchCalls} calls`,
       });
     }
-    plans = await planCalls(request, call, bodyLimit);
+    plans = await planCalls(request, call, {
+      bodyLimit,
+      imageMaxBytes: dependencies.imageFetch.maxBytes,
+    });
     const outcomes = await Promise.all(
       plans.map(async (plan, batchIndex): Promise<CallOutcome> => {
         // The same words as tRPC's adapter, so a client sees one server whichever path it took.
@@ -179,8 +196,7 @@ export async function serveJsonCalls(
   if (response.headersSent || controller.signal.aborted) return;
   const headers = responseHeaders(ctx, errors);
   if (allowed.size > 0) headers.allow = [...allowed].join(', ');
-  // The rest of an oversized body was never read: the socket cannot carry another request.
-  if (errors.some((error) => error.code === 'PAYLOAD_TOO_LARGE')) headers.connection = 'close';
+  discardRestOfBody(request, response);
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isFormUpload } from '../upload-form.js';
 import { procedureTypeOf } from './procedure-calls.js';
 
 /** A /trpc request the lean path serves: its procedure paths, query and kind. */
@@ -8,6 +9,8 @@ export interface LeanCall {
   batch: boolean;
   /** A subscription over SSE (one path, GET). */
   subscription: boolean;
+  /** A mutation whose input is a multipart form (a file upload), not JSON. */
+  form: boolean;
 }
 
 function isJsonBody(request: IncomingMessage): boolean {
@@ -18,14 +21,18 @@ function isJsonBody(request: IncomingMessage): boolean {
 
 /**
  * Whether a request is one for the lean path: a /trpc query or mutation with a JSON body (single
- * or batched), or a subscription. Anything else (JSON lines streaming, form data, octet streams,
- * malformed paths) is left to tRPC's standard adapter.
+ * or batched) or a form upload, or a subscription. Anything else (JSON lines streaming, octet
+ * streams, malformed paths) is left to tRPC's standard adapter.
  */
 export function leanCallOf(request: IncomingMessage): LeanCall | undefined {
   const url = request.url ?? '';
   if (!url.startsWith('/trpc/')) return undefined;
   if (request.method !== 'GET' && request.method !== 'POST') return undefined;
-  if (!isJsonBody(request) || (request.headers.accept ?? '').includes('application/jsonl')) {
+  const form = request.method === 'POST' && isFormUpload(request);
+  if (
+    (!form && !isJsonBody(request)) ||
+    (request.headers.accept ?? '').includes('application/jsonl')
+  ) {
     return undefined;
   }
   const queryAt = url.indexOf('?');
@@ -44,5 +51,5 @@ export function leanCallOf(request: IncomingMessage): LeanCall | undefined {
     request.method === 'GET' &&
     only !== undefined &&
     procedureTypeOf(only) === 'subscription';
-  return { paths, query, batch, subscription };
+  return { paths, query, batch, subscription, form };
 }

@@ -126,12 +126,20 @@ const garbageCall = fc
       { path: '/api/embed', errorCodeAt: 'rest' as const },
       { path: '/api/predict', errorCodeAt: 'rest' as const },
       { path: '/api/jobs', errorCodeAt: 'rest' as const },
+      { path: '/trpc/predictImage', errorCodeAt: 'trpc' as const },
+      { path: '/api/predict/image', errorCodeAt: 'rest' as const },
     ),
     fc.oneof(
       fc.string({ maxLength: 200 }),
       json.filter(noUrls).map((value) => JSON.stringify(value)),
     ),
-    fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+    fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=fuzz',
+      'application/octet-stream',
+    ),
   )
   .filter(([, body]) => !body.includes('://'))
   .map(([route, body, contentType]): FuzzCall => ({ method: 'POST', ...route, body, contentType }));
@@ -311,6 +319,55 @@ const deepCall = fc
     contentType: 'application/json',
   }));
 
+/** Multipart forms, whole or cut short, with odd names, values and files, to the upload routes and others. */
+const formCall = fc
+  .tuple(
+    fc.constantFrom(
+      { path: '/trpc/predictImage', errorCodeAt: 'trpc' as const },
+      { path: '/api/predict/image', errorCodeAt: 'rest' as const },
+      { path: '/trpc/embed', errorCodeAt: 'trpc' as const },
+      { path: '/trpc/predictImage?batch=1', errorCodeAt: 'trpc' as const },
+      { path: '/api/embed', errorCodeAt: 'rest' as const },
+    ),
+    fc.array(
+      fc.record({
+        name: fc.oneof(
+          fc.constantFrom('image', 'model', 'topK', 'version', 'routingKey', '__proto__', 'texts'),
+          text,
+        ),
+        value: fc.oneof(text, fc.base64String({ maxLength: 300 }), fc.constantFrom('digits', '3')),
+        file: fc.option(fc.constantFrom('a.png', '', 'x"y.png', 'ü.png')),
+      }),
+      { maxLength: 6 },
+    ),
+    fc.option(fc.nat({ max: 400 })),
+    fc.constantFrom(
+      'multipart/form-data; boundary=fuzz',
+      'multipart/form-data; boundary=fuzz',
+      'multipart/form-data',
+      'multipart/form-data; boundary=',
+      'multipart/form-data; boundary=other',
+    ),
+  )
+  .map(([route, parts, cutAt, contentType]): FuzzCall => {
+    const body =
+      parts
+        .map(
+          (part) =>
+            `--fuzz\r\nContent-Disposition: form-data; name="${part.name}"` +
+            (part.file === null ? '' : `; filename="${part.file}"`) +
+            `\r\n\r\n${part.value}\r\n`,
+        )
+        .join('') + '--fuzz--\r\n';
+    return {
+      method: 'POST',
+      ...route,
+      body: cutAt === null ? body : body.slice(0, cutAt),
+      contentType,
+    };
+  })
+  .filter((call) => noUrls(call.body));
+
 /** `count` malformed calls across all procedures, the same ones on every run. */
 export function malformedCalls(count: number): FuzzCall[] {
   return fc.sample(
@@ -320,6 +377,7 @@ export function malformedCalls(count: number): FuzzCall[] {
       { arbitrary: restCall, weight: 3 },
       { arbitrary: openAICall, weight: 3 },
       { arbitrary: garbageCall, weight: 2 },
+      { arbitrary: formCall, weight: 2 },
       { arbitrary: deepCall, weight: 1 },
     ),
     {

@@ -45,9 +45,13 @@ export class ProcedureRateLimiter {
     return this.limiters.size > 0;
   }
 
-  /** Takes one call from `subject`'s allowance for the procedure's group (its path's first part). */
+  /**
+   * Takes one call from `subject`'s allowance for the procedure's group (its path's first part;
+   * an image upload counts as `predict`, which it is in another encoding).
+   */
   async consume(path: string, subject: string): Promise<RateLimitState | undefined> {
-    const group = path.split('.')[0] ?? path;
+    const first = path.split('.')[0] ?? path;
+    const group = first === 'predictImage' ? 'predict' : first;
     const rule = this.limiters.get(group) ?? this.limiters.get('default');
     if (!rule) return undefined;
     try {

@@ -1,4 +1,4 @@
-import type { ImageSource, ModelTask, PredictRequest } from '@mlrpc/schema';
+import type { ImageBytes, ImageSource, ModelTask, PredictRequest } from '@mlrpc/schema';
 import type { ModelEntry } from '../model-config.js';
 import type { LoadContext, RuntimeSettings } from '../runtime/load-context.js';
 import type { BatchCodec } from '../serving/batch-codec.js';
@@ -57,7 +57,7 @@ export interface PredictRoute<Input> {
   accepts(input: PredictRequest): boolean;
   toInput(
     input: PredictRequest,
-    reader: { readImage(source: ImageSource): Promise<Uint8Array> },
+    reader: { readImage(source: ImageSource | ImageBytes): Promise<Uint8Array> },
   ): Promise<Input>;
 }
 
