@@ -64,6 +64,34 @@ describe('@mlrpc/client', () => {
     expect(error.errorCode).toBeUndefined();
   });
 
+  it('fails a stream to a server that cannot be reached, after its retries, instead of reconnecting forever', async () => {
+    const stream = async (retries?: number) => {
+      const client = createClient({
+        url: 'http://127.0.0.1:1',
+        ...(retries === undefined ? {} : { retries }),
+      });
+      const started = Date.now();
+      try {
+        for await (const event of client.chatStream({
+          messages: [{ role: 'user', content: 'What does kitten mean?' }],
+        })) {
+          throw new Error(`an event came from nowhere: ${JSON.stringify(event)}`);
+        }
+        throw new Error('the stream ended without an error');
+      } catch (error) {
+        return { error: error as MlrpcError, seconds: (Date.now() - started) / 1000 };
+      }
+    };
+    const once = await stream(0);
+    expect(once.error).toBeInstanceOf(MlrpcError);
+    expect(once.error.isNetworkError).toBe(true);
+    // Two retries by default, at EventSource's pace of one every 3 s.
+    const retried = await stream();
+    expect(retried.error).toBeInstanceOf(MlrpcError);
+    expect(retried.error.isNetworkError).toBe(true);
+    expect(retried.seconds).toBeGreaterThanOrEqual(5);
+  });
+
   it('retries a query after a passing 503, but never a mutation', async () => {
     const forQuery = flakyFetch(1);
     const reader = createClient({ url: harness.url, fetch: forQuery.fetch, batch: false });

@@ -34,6 +34,17 @@ window.demo = async (url, image) => {
     return { error: error.message, network: error.isNetworkError === true };
   }
 };
+window.demoStream = async (url) => {
+  try {
+    const client = createClient({ url, retries: 0 });
+    for await (const event of client.chatStream({
+      messages: [{ role: 'user', content: 'What does kitten mean?' }],
+    })) if (event.type === 'end') return { ended: true };
+    return { ended: false };
+  } catch (error) {
+    return { error: error.message, network: error.isNetworkError === true };
+  }
+};
 document.body.dataset.ready = 'true';
 </script><body></body>`;
   const server = createServer((request, response) => {
@@ -127,8 +138,23 @@ describe('CORS (CORS_ORIGINS)', () => {
         new Promise((resolve) => setTimeout(() => resolve({ stuck: messages }), 20_000)),
       ]);
       expect(answer).toEqual({ text: 'Young domestic cat.', label: '7', uploaded: '7' });
-      // The browser keeps the answer from a page whose origin the server did not list.
+      // The browser keeps the answer from a page whose origin the server did not list: calls
+      // and streams fail as network errors (a stream does not reconnect forever).
       expect(await run(unlisted.url)).toMatchObject({ network: true });
+      const stream = (url: string) =>
+        page.evaluate(
+          (server) =>
+            (window as unknown as { demoStream: (url: string) => Promise<object> }).demoStream(
+              server,
+            ),
+          url,
+        );
+      expect(await stream(listed.url)).toEqual({ ended: true });
+      const refused = await Promise.race([
+        stream(unlisted.url),
+        new Promise((resolve) => setTimeout(() => resolve({ stuck: true }), 20_000)),
+      ]);
+      expect(refused).toMatchObject({ network: true });
     } finally {
       await page.close();
     }

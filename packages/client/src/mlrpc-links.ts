@@ -13,6 +13,7 @@ import superjson from 'superjson';
 import type { ClientOptions, HeaderMap } from './client-options.js';
 import { mlrpcErrorLink } from './error-link.js';
 import { formUploadLink } from './form-upload-link.js';
+import { reconnectLimitLink } from './reconnect-limit-link.js';
 import { retryDelayMs, shouldRetry } from './retry-policy.js';
 
 /**
@@ -61,6 +62,7 @@ export function mlrpcLinks(options: ClientOptions): TRPCLink<AppRouter>[] {
       retry: (attempt) => shouldRetry(attempt, options.retries ?? 2),
       retryDelayMs,
     }),
+    reconnectLimitLink(options.retries ?? 2),
     formUploadLink,
     splitLink({
       condition: (operation) => operation.type === 'subscription',
