@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ModelInfo, ModelTask } from '@mlrpc/schema';
 import { planDevices, type DevicePlan } from './device/plan-devices.js';
 import { probeDevices, type DeviceProbe } from './device/probe-devices.js';
@@ -100,6 +101,9 @@ export class ModelManager {
     const { id, version: versionName } = version.entry;
     if (bridge && version.entry.task === bridge.task) {
       const pinned = { model: id, version: versionName };
+      // The bridged calls (a rerank's document chunks, each an embed call) all watch the one
+      // caller's signal, by design: no listener leaks, so no warning past Node's default ten.
+      if (input.signal) setMaxListeners(0, input.signal);
       return (await bridge.run(input, pinned, (other) =>
         this.run(bridge.task, { ...(other as object), ...pinned, signal: input.signal } as never),
       )) as TaskOutput<Task>;
