@@ -17,6 +17,13 @@ import { rawEmbedThroughput, serverEmbedThroughput } from './embed-bench.js';
 import { livenessUnderLoad } from './health-bench.js';
 import { bigJobSeconds, jobsOnRedis } from './jobs-bench.js';
 import { startTestRedis } from '@mlrpc/jobs/testing';
+import {
+  imageModel,
+  photoJpeg,
+  rawImageClassification,
+  requestBytes,
+  serverImageClassification,
+} from './image-bench.js';
 import { irisInput, irisThroughput, sampleProbabilities, type IrisTarget } from './iris-bench.js';
 import { httpLoad } from './load.js';
 import { readFloatInitializers } from './onnx-initializers.js';
@@ -125,6 +132,9 @@ const { lemmas, glosses } = await readLemmasAndGlosses();
 log('raw in-process text classification and reranking');
 const rawClassification = await rawTextClassification(messages, runs, 3);
 const rawPairs = await rawRerank(lemmas, glosses, runs, 3);
+log('raw in-process image classification');
+const photo = await photoJpeg();
+const rawImages = await rawImageClassification(photo, runs, 3);
 
 log('starting the mlrpc server');
 const mlrpc = await startMlrpc();
@@ -202,6 +212,15 @@ await client.models.load.mutate({ id: 'spam' });
 await client.models.load.mutate({ id: 'wordnet-reranker' });
 const serverClassification = await serverTextClassification(mlrpc.url, messages, runs, 4);
 const serverPairs = await serverRerank(mlrpc.url, lemmas, glosses, runs, 4);
+
+log('image classification through the server: uploads and base64');
+await client.models.load.mutate({ id: imageModel.id });
+const images: BenchResults['images'] = {
+  photoBytes: photo.length,
+  requestBytes: await requestBytes(photo),
+  raw: rawImages,
+  server: await serverImageClassification(mlrpc.url, photo, runs, 4),
+};
 
 log('liveness under load');
 const liveness = await livenessUnderLoad(mlrpc.url, 6);
@@ -298,6 +317,7 @@ const results: BenchResults = {
     rawRerank: rawPairs,
     serverRerank: serverPairs,
   },
+  images,
 };
 await writeFile(path.join(repositoryRoot, 'BENCHMARKS.md'), renderReport(results));
 log('wrote BENCHMARKS.md');

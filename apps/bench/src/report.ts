@@ -16,6 +16,8 @@ import { median } from './statistics.js';
 
 import { bigJobTexts, smallJobs, type JobsResults } from './jobs-bench.js';
 import { rerankDocuments, textBatch, textCallers } from './text-tasks-bench.js';
+import { imageSection, imageSummaryRow, type ImageResults } from './image-report.js';
+import { number, runsOf, verdict } from './report-format.js';
 
 export interface BenchResults {
   startedAt: Date;
@@ -49,12 +51,8 @@ export interface BenchResults {
     rawRerank: number[];
     serverRerank: number[];
   };
+  images: ImageResults;
 }
-
-const number = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const runsOf = (values: number[]) => `[${values.map((value) => number(value)).join(', ')}]`;
-const verdict = (met: boolean) => (met ? '**met**' : '**not met**');
 
 /** BENCHMARKS.md: every target beside its measured figure, with the raw runs behind each median. */
 export function renderReport(results: BenchResults): string {
@@ -121,6 +119,7 @@ export function renderReport(results: BenchResults): string {
     `| chat events written to Redis (any replica resumes): cost on tokens/s and time to first token | ${number((1 - storeTokens('redis') / storeTokens('memory')) * 100, 1)}% (${number(storeTokens('redis'))} vs ${number(storeTokens('memory'))}), ${number(storeTtft('redis') - storeTtft('memory'), 1)} ms | (reported) |`,
     `| text classification through the server vs raw in-process (texts/s) | ${number(serverTexts / rawTexts, 2)}x (${number(serverTexts)} vs ${number(rawTexts)}) | (reported) |`,
     `| reranking with a cross-encoder through the server vs raw in-process (pairs/s) | ${number(serverPairs / rawPairs, 2)}x (${number(serverPairs)} vs ${number(rawPairs)}) | (reported) |`,
+    imageSummaryRow(results.images),
     `| jobs/s, 1,000 small embed jobs via Redis and ${results.jobs.workers} workers | ${number(median(results.jobs.jobsPerSecond))} | (reported) |`,
     `| a ${number(bigJobTexts)}-sentence embed job, submit to completed, via Redis | ${number(median(results.jobs.bigJobSeconds.redis), 1)} s | (reported) |`,
     `| RSS growth < 5% over ${number(results.memory.requests)} requests after warm-up | ${number(growth, 1)}% (${number(results.memory.afterWarmUpMiB)} -> ${number(results.memory.afterRequestsMiB)} MiB) | ${verdict(growth < 5)} |`,
@@ -215,6 +214,7 @@ export function renderReport(results: BenchResults): string {
     `| text classification, texts/s | ${number(rawTexts)} ${runsOf(textTasks.rawClassification)} | ${number(serverTexts)} ${runsOf(textTasks.serverClassification)} | ${number(serverTexts / rawTexts, 2)}x |`,
     `| reranking, (query, document) pairs/s | ${number(rawPairs)} ${runsOf(textTasks.rawRerank)} | ${number(serverPairs)} ${runsOf(textTasks.serverRerank)} | ${number(serverPairs / rawPairs, 2)}x |`,
     '',
+    ...imageSection(results.images),
     '## What limits the missed figures',
     '',
     '- **Embedding vs the ceiling.** Callers here are closed loops: each sends its next sentence only once the',
