@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
@@ -141,6 +142,8 @@ describe('chat.stream', () => {
   it('runs 8 generations at once, queues 32 more, and refuses the next with QUEUE_FULL', async () => {
     const long = { model: 'llama-random', messages: ask('Go on and on.'), maxTokens: 4000 };
     const controller = new AbortController();
+    // Forty calls share one signal, by design: not a listener leak.
+    setMaxListeners(0, controller.signal);
     const calls = Array.from({ length: 40 }, () =>
       harness.client.chat.complete.mutate(long, { signal: controller.signal }).catch(() => 'ended'),
     );

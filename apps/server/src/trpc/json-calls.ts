@@ -6,6 +6,7 @@ import {
   transformTRPCResponse,
 } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contextFor } from '../request-context.js';
 import { healthStatusCode } from './health-status.js';
@@ -113,6 +114,9 @@ export async function serveJsonCalls(
   const options = { paths: call.paths, batch: call.batch };
   const ctx = contextFor(dependencies, request);
   const controller = new AbortController();
+  // Every call of a batch (up to 100) watches this one request's signal, and the model queues
+  // each add a listener: not a leak (it lives as long as the request), so no warning past ten.
+  setMaxListeners(0, controller.signal);
   response.once('close', () => {
     if (!response.writableFinished) controller.abort();
   });
