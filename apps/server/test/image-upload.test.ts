@@ -363,6 +363,12 @@ describe('predictImage (image uploads as raw bytes)', () => {
     expect(json.text).toMatch(
       /image must be a file \(a File, Blob or Uint8Array sent as form data\)/,
     );
+    // A form to a procedure that does not exist, or is not a mutation, is refused unread.
+    const nowhere = await post('/trpc/nosuch', multipart([image]).body, multipart([]).contentType);
+    expect(nowhere.status).toBe(404);
+    expect(errorCodeOf(nowhere.body)).toBe('NOT_FOUND');
+    const query = await post('/trpc/health', multipart([image]).body, multipart([]).contentType);
+    expect(query.status).toBe(405);
     // A form is one call: tRPC's batches are JSON.
     const batched = await post(
       '/trpc/predictImage?batch=1',

@@ -49,8 +49,12 @@ async function planCalls(
         message: 'a form upload is one call to one procedure: it cannot be batched',
       });
     }
-    // Form fields are the input itself: no superjson envelope around them.
-    const fields = await readUploadForm(request, uploadLimits);
+    // Form fields are the input itself: no superjson envelope around them. A form to no
+    // mutation is refused below without reading it (its body is then dropped, not kept).
+    const fields =
+      procedureTypeOf(paths[0] ?? '') === 'mutation'
+        ? await readUploadForm(request, uploadLimits)
+        : undefined;
     return paths.map((path) => ({ path, type: procedureTypeOf(path), input: () => fields }));
   }
   const text =
