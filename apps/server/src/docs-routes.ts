@@ -5,6 +5,7 @@ import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
 import { contextFor } from './request-context.js';
 import { responseHeaders } from './response-headers.js';
 import { restBody } from './rest-body.js';
+import { uploadLimitsOf } from './upload-form.js';
 
 /**
  * The REST face of the non-streaming procedures (`/api/...`), its OpenAPI document
@@ -31,7 +32,7 @@ export function docsRoutes(dependencies: ApiDependencies, bodyLimit: number): Ro
   );
   router.use(
     restPrefix,
-    restBody({ bodyLimit, imageMaxBytes: dependencies.imageFetch.maxBytes }),
+    restBody(uploadLimitsOf(dependencies, bodyLimit)),
     createOpenApiExpressMiddleware({
       router: appRouter,
       maxBodySize: bodyLimit,

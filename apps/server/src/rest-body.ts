@@ -22,10 +22,6 @@ function refuse(response: Response, request: IncomingMessage, error: TRPCError) 
   });
 }
 
-function refusal(status: 400 | 413, message: string): TRPCError {
-  return new TRPCError({ code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message });
-}
-
 /**
  * Parses the bodies of the REST routes before trpc-to-openapi sees them (it takes a parsed body
  * as is): JSON, refused when not JSON, too large or nested too deep; and form uploads
@@ -49,25 +45,22 @@ export function restBody(uploadLimits: UploadLimits): RequestHandler {
     }
     parse(request, response, (error?: unknown) => {
       if (error) {
-        const status = (error as { status?: number }).status === 413 ? 413 : 400;
+        const tooLarge = (error as { status?: number }).status === 413;
         refuse(
           response,
           request,
-          refusal(
-            status,
-            status === 413
-              ? `request body exceeds ${bodyLimit} bytes`
-              : 'request body is not valid JSON',
-          ),
+          tooLarge
+            ? new TRPCError({
+                code: 'PAYLOAD_TOO_LARGE',
+                message: `request body exceeds ${bodyLimit} bytes`,
+              })
+            : new TRPCError({ code: 'BAD_REQUEST', message: 'request body is not valid JSON' }),
         );
         return;
       }
       if (nestsDeeperThan(request.body, maxJsonDepth)) {
-        refuse(
-          response,
-          request,
-          refusal(400, `request body nests deeper than ${maxJsonDepth} levels`),
-        );
+        const message = `request body nests deeper than ${maxJsonDepth} levels`;
+        refuse(response, request, new TRPCError({ code: 'BAD_REQUEST', message }));
         return;
       }
       next();

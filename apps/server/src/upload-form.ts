@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from '@mlrpc/api';
+import { ApiError, type ApiDependencies } from '@mlrpc/api';
 import { limits } from '@mlrpc/schema';
 import { TRPCError } from '@trpc/server';
 import busboy from 'busboy';
+import { mediaTypeOf } from './media-type.js';
 
 /** Bytes a form may hold besides its file: the other fields, part headers and boundaries. */
 const formOverheadBytes = 64 * 1024;
@@ -11,14 +12,18 @@ const maxFieldBytes = 4 * 1024;
 
 /** Whether a request's body is a form upload (`multipart/form-data`). */
 export function isFormUpload(request: IncomingMessage): boolean {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  return type === 'multipart/form-data';
+  return mediaTypeOf(request) === 'multipart/form-data';
 }
 
 /** How big an upload may be: the server's body limit, and the image limit (IMAGE_MAX_BYTES). */
 export interface UploadLimits {
   bodyLimit: number;
   imageMaxBytes: number;
+}
+
+/** The upload limits of a server: its body limit, and the image limit its engine enforces. */
+export function uploadLimitsOf(dependencies: ApiDependencies, bodyLimit: number): UploadLimits {
+  return { bodyLimit, imageMaxBytes: dependencies.imageFetch.maxBytes };
 }
 
 function tooLarge(maxBytes: number, imageMaxBytes: number): TRPCError {
@@ -49,7 +54,7 @@ function fieldsOf(entries: Array<[string, unknown]>): Record<string, unknown> {
 /**
  * A multipart form's fields, its file as bytes, read as they stream in: a file past the image
  * limit, a body past the form limit, too many or too long fields are refused the moment they
- * are seen, and the rest of the body is never read (the connection is then closed).
+ * are seen, and nothing after that is kept (the caller drops the rest: see refused-body.ts).
  */
 export function readUploadForm(
   request: IncomingMessage,

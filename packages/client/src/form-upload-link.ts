@@ -1,9 +1,5 @@
 import type { AppRouter } from '@mlrpc/api';
-import type { TRPCLink } from '@trpc/client';
-
-function isBinary(value: unknown): value is Blob | Uint8Array {
-  return value instanceof Blob || value instanceof Uint8Array;
-}
+import { isOctetType, type TRPCLink } from '@trpc/client';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -17,10 +13,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function toFormData(input: Record<string, unknown>): FormData {
   const form = new FormData();
-  const files: Array<[string, Blob | Uint8Array]> = [];
+  const files: Array<[string, Blob | Uint8Array<ArrayBuffer>]> = [];
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    if (isBinary(value)) files.push([name, value]);
+    if (isOctetType(value)) files.push([name, value]);
     else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       form.append(name, String(value));
     } else {
@@ -28,7 +24,7 @@ export function toFormData(input: Record<string, unknown>): FormData {
     }
   }
   for (const [name, value] of files) {
-    const blob = value instanceof Blob ? value : new Blob([value as Uint8Array<ArrayBuffer>]);
+    const blob = value instanceof Blob ? value : new Blob([value]);
     const fileName = 'name' in blob && typeof blob.name === 'string' ? blob.name : name;
     form.append(name, blob, fileName);
   }
@@ -44,6 +40,6 @@ export const formUploadLink: TRPCLink<AppRouter> =
   () =>
   ({ next, op }) => {
     if (op.type !== 'mutation' || !isPlainObject(op.input)) return next(op);
-    if (!Object.values(op.input).some(isBinary)) return next(op);
+    if (!Object.values(op.input).some(isOctetType)) return next(op);
     return next({ ...op, input: toFormData(op.input) });
   };

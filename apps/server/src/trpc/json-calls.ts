@@ -113,7 +113,7 @@ export async function serveJsonCalls(
   request: IncomingMessage,
   response: ServerResponse,
   call: LeanCall,
-  bodyLimit: number,
+  uploadLimits: UploadLimits,
 ): Promise<void> {
   const options = { paths: call.paths, batch: call.batch };
   const ctx = contextFor(dependencies, request);
@@ -137,10 +137,7 @@ export async function serveJsonCalls(
         message: `a batch holds at most ${maxBatchCalls} calls`,
       });
     }
-    plans = await planCalls(request, call, {
-      bodyLimit,
-      imageMaxBytes: dependencies.imageFetch.maxBytes,
-    });
+    plans = await planCalls(request, call, uploadLimits);
     const outcomes = await Promise.all(
       plans.map(async (plan, batchIndex): Promise<CallOutcome> => {
         // The same words as tRPC's adapter, so a client sees one server whichever path it took.

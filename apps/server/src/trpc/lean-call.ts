@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { mediaTypeOf } from '../media-type.js';
 import { isFormUpload } from '../upload-form.js';
 import { procedureTypeOf } from './procedure-calls.js';
 
@@ -14,9 +15,7 @@ export interface LeanCall {
 }
 
 function isJsonBody(request: IncomingMessage): boolean {
-  if (request.method === 'GET') return true;
-  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  return type === 'application/json';
+  return request.method === 'GET' || mediaTypeOf(request) === 'application/json';
 }
 
 /**

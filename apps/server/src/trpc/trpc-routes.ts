@@ -8,18 +8,20 @@ import { healthStatusCode } from './health-status.js';
 import { serveEventStream } from './event-stream.js';
 import { serveJsonCalls } from './json-calls.js';
 import type { LeanCall } from './lean-call.js';
+import { uploadLimitsOf } from '../upload-form.js';
 
 /**
  * Serves a /trpc request on the lean path: plain JSON queries and mutations (single or batched)
  * and SSE subscriptions, over tRPC's own core, without Express routing or the fetch adapter.
  */
 export function leanTrpc(dependencies: ApiDependencies, bodyLimit: number) {
+  const uploadLimits = uploadLimitsOf(dependencies, bodyLimit);
   return (request: IncomingMessage, response: ServerResponse, call: LeanCall): Promise<void> => {
     const [only] = call.paths;
     if (call.subscription && only !== undefined) {
       return serveEventStream(dependencies, request, response, only, call.query);
     }
-    return serveJsonCalls(dependencies, request, response, call, bodyLimit);
+    return serveJsonCalls(dependencies, request, response, call, uploadLimits);
   };
 }
 
