@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { limits } from './limits.js';
 import { modelSelectionShape } from './model-reference.js';
+import { topKSchema } from './predict.js';
 
 /** An image's encoded bytes as a browser or Node holds them: a `File`/`Blob` or a `Uint8Array`. */
 export type ImageBytes = Blob | Uint8Array;
@@ -33,7 +34,7 @@ const imageUploadFieldsSchema = z
   .object({
     ...modelSelectionShape,
     image: imageBytesSchema,
-    topK: z.number().int().min(1).max(limits.topKMax).default(limits.topKDefault),
+    topK: topKSchema,
   })
   .strict();
 

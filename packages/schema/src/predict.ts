@@ -6,7 +6,8 @@ import { modelTaskSchema } from './model-info.js';
 import { modelSelectionShape, servedByShape } from './model-reference.js';
 import { tensorMapSchema, tensorSchema } from './tensor.js';
 
-const topKSchema = z.number().int().min(1).max(limits.topKMax).default(limits.topKDefault);
+/** How many labels to return, best first. */
+export const topKSchema = z.number().int().min(1).max(limits.topKMax).default(limits.topKDefault);
 
 export const predictionSchema = z.object({
   label: z.string(),
